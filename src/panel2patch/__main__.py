@@ -1,0 +1,3 @@
+from panel2patch.cli import main
+
+main()
