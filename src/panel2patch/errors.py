@@ -24,6 +24,7 @@ class Status(StrEnum):
     ARCHIVE_ERROR = "archive_error"  # corrupt or unreadable archive
     ARCHIVE_TOO_LARGE = "archive_too_large"  # member / total / count caps exceeded
     DUPLICATE_PACKAGE = "duplicate_package"  # same package stem seen earlier in the run
+    FILTERED = "filtered"  # excluded by --pmcids / --license selection (reason in error)
     # figure level
     NO_GRAPHIC = "no_graphic"  # <fig> without <graphic>
     IMAGE_MISSING = "image_missing"  # graphic href resolves to no file in the package

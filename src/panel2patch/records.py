@@ -67,6 +67,7 @@ class FigureRecord:
     mentions: list[FigureMention] = field(default_factory=list)
     parent_fig_id: str | None = None  # for figure supplements inside a <fig-group>
     position: int = 0  # 1-based order of the figure in the document
+    kind: str = "figure"  # "figure" (<fig>) or "table" (a <table-wrap> given as an image)
 
 
 @dataclass

@@ -1,0 +1,24 @@
+"""Terminal tables shared by commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def print_totals(totals: dict[str, Any], console: Console) -> None:
+    table = Table(title="run totals", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("packages found", str(totals["packages"]))
+    table.add_row("distinct articles", str(totals["articles"]))
+    for status, count in totals["articles_by_status"].items():
+        table.add_row(f"  articles {status}", str(count))
+    table.add_row("figures seen", str(totals["figures"]))
+    table.add_row("figures ok (samples)", str(totals["figures_ok"]))
+    for status, count in totals["figures_by_status"].items():
+        if status != "ok":
+            table.add_row(f"  figures {status}", str(count))
+    console.print(table)

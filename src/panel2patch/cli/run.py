@@ -1,0 +1,101 @@
+"""``panel2patch run``: extract figure samples from article packages into a run directory."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from panel2patch.cli.app import app
+from panel2patch.cli.render import print_totals
+from panel2patch.config import ExtractConfig, RunConfig, Selection
+from panel2patch.errors import RunConfigMismatchError
+from panel2patch.executors import make_executor
+from panel2patch.images.decode import ImageConfig
+from panel2patch.pipeline.run import read_pmcid_list, run_extraction, select_packages
+from panel2patch.sources.discover import discover_packages
+
+
+class LicenseGroup(str, Enum):
+    commercial = "commercial"
+    noncommercial = "noncommercial"
+    other = "other"
+
+
+@app.command("run")
+def run_command(
+    source: Path = typer.Argument(
+        ...,
+        exists=True,
+        help="Folder (searched recursively) or single package: PMC .tar.gz, a folder with one .nxml/.xml "
+        "and its images, a folder of XML files, eLife/PLOS publisher zips, MECA zips.",
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Run directory to create or resume."),
+    workers: int = typer.Option(
+        os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (1 = run in this process)."
+    ),
+    pmcids: Path | None = typer.Option(
+        None, "--pmcids", exists=True, dir_okay=False, help="Keep only these PMCIDs (a file, one per line)."
+    ),
+    license_group: list[LicenseGroup] | None = typer.Option(
+        None,
+        "--license",
+        help="Keep only these license groups (repeatable): commercial = CC0/CC BY/CC BY-SA/CC BY-ND, "
+        "noncommercial = CC BY-NC*, other = the rest (as BIOMEDICA splits them).",
+    ),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Process at most this many packages (sorted order)."),
+    shard_size: int = typer.Option(100, "--shard-size", min=1, help="Packages per shard (the unit of work and resume)."),
+    max_side: int | None = typer.Option(None, "--max-side", min=32, help="Downscale figures whose longer side exceeds this."),
+    jpeg_quality: int = typer.Option(92, "--jpeg-quality", min=50, max=100, help="Quality of re-encoded figure JPEGs."),
+    max_pixels: int = typer.Option(
+        ImageConfig().max_pixels, "--max-pixels", min=1, help="Refuse images above this many pixels (decompression bombs)."
+    ),
+    full_text: bool = typer.Option(True, "--full-text/--no-full-text", help="Store the article body text in every sample JSON."),
+    retries: int = typer.Option(2, "--retries", min=0, help="Retries of a shard whose task crashed."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Rebuild a run directory made with other settings."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Extract one WebDataset sample per figure (image + caption + metadata JSON) from every article package.
+
+    Re-running the same command resumes: finished shards are skipped, missing or deleted ones rebuilt.
+    """
+    console = Console(stderr=True)
+    selection = Selection(
+        pmcids=read_pmcid_list(pmcids) if pmcids else None,
+        license_groups=tuple(g.value for g in license_group) if license_group else None,
+        limit=limit,
+    )
+    config = RunConfig(
+        extract=ExtractConfig(
+            image=ImageConfig(max_pixels=max_pixels, jpeg_quality=jpeg_quality, max_side=max_side),
+            selection=selection,
+            include_full_text=full_text,
+        ),
+        shard_size=shard_size,
+        workers=workers,
+        max_retries=retries,
+    )
+    n_packages = len(select_packages(discover_packages(source), selection))
+    n_shards = -(-n_packages // shard_size)
+    console.print(f"found {n_packages} package(s) under {source} -> {n_shards} shard(s), {workers} worker(s)")
+    executor = make_executor("local", workers)
+    from panel2patch.cli.progress import RunProgress
+
+    try:
+        with RunProgress(n_shards, console, enabled=progress) as bar:
+            summary = run_extraction(source, out, config, executor, on_outcome=bar.update, overwrite=overwrite)
+    except RunConfigMismatchError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    print_totals(summary.totals, console)
+    console.print(
+        f"shards: {summary.shards} ({summary.shards_skipped} already done, {len(summary.failed_shards)} failed)"
+    )
+    for shard, error in summary.failed_shards.items():
+        console.print(f"[red]shard {shard} failed:[/red] {error}")
+    typer.echo(f"output: {out.resolve()}  (report: {out.resolve() / 'report.md'})")
+    if summary.failed_shards:
+        raise typer.Exit(1)

@@ -1,0 +1,57 @@
+"""Small typed configuration objects. Only the CLI turns argv into these."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from panel2patch.images.decode import ImageConfig
+from panel2patch.sources.limits import ArchiveLimits
+
+LICENSE_GROUPS = ("commercial", "noncommercial", "other")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which articles to keep. PMCIDs are normalised to ``PMC<digits>``."""
+
+    pmcids: frozenset[str] | None = None
+    license_groups: tuple[str, ...] | None = None  # subset of LICENSE_GROUPS
+    limit: int | None = None  # at most this many packages, in sorted order
+
+    def reason_to_skip(self, pmcid: str | None, license_group: str) -> str | None:
+        if self.pmcids is not None and (pmcid or "").upper() not in self.pmcids:
+            return f"PMCID {pmcid or '(none)'} not in the --pmcids list"
+        if self.license_groups is not None and license_group not in self.license_groups:
+            return f"license group {license_group!r} not selected"
+        return None
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """Everything that changes the bytes of a shard."""
+
+    image: ImageConfig = field(default_factory=ImageConfig)
+    limits: ArchiveLimits = field(default_factory=ArchiveLimits)
+    selection: Selection = field(default_factory=Selection)
+    include_full_text: bool = True
+    include_tables: bool = True  # <table-wrap> images become samples too (BIOMEDICA keeps them)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        pmcids = data["selection"]["pmcids"]
+        data["selection"]["pmcids"] = sorted(pmcids) if pmcids is not None else None
+        return data
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    shard_size: int = 100  # packages per shard
+    workers: int = 1
+    executor: str = "local"
+    max_retries: int = 2  # whole-shard retries after a crash

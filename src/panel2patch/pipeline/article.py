@@ -1,0 +1,127 @@
+"""Process one article package: parse, resolve and decode figures, build samples.
+
+A plain function with no global state, so it runs the same in-process, in a pool
+worker or on a cluster. Per-item problems become rows with a status; only bugs escape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from panel2patch.config import ExtractConfig
+from panel2patch.errors import ItemError, Status
+from panel2patch.images.decode import decode_image, read_image_size
+from panel2patch.images.resolve import resolve_graphic
+from panel2patch.jats import parse_article
+from panel2patch.naming import article_id as make_article_id
+from panel2patch.naming import figure_key
+from panel2patch.pipeline.results import ArticleResult, FigureSample, IndexRow
+from panel2patch.pipeline.sample_json import figure_sample_json
+from panel2patch.records import FigureRecord, ParsedArticle
+from panel2patch.sources.discover import PackageRef
+from panel2patch.sources.members import MemberReader
+from panel2patch.sources.packages import OpenedPackage, open_package
+
+
+def process_package(ref: PackageRef, config: ExtractConfig) -> ArticleResult:
+    result = ArticleResult()
+    base = IndexRow(item="article", package=ref.path, package_format=ref.kind, status=Status.OK)
+    if ref.duplicate_of:
+        result.rows.append(_with(base, status=Status.DUPLICATE_PACKAGE, error=f"same package as {ref.duplicate_of}"))
+        return result
+    try:
+        package = open_package(ref, config.limits)
+        base = _with(base, package_format=package.format)
+        article = parse_article(package.read_xml())
+    except ItemError as exc:
+        result.rows.append(_with(base, status=exc.status, error=str(exc)))
+        return result
+    meta = article.meta
+    base = _with(
+        base,
+        article_id=make_article_id(meta, ref.name),
+        pmcid=meta.pmcid,
+        doi=meta.doi,
+        license_code=meta.license.code,
+        license_group=meta.license.group,
+        n_figures=sum(f.kind == "figure" for f in article.figures),
+    )
+    skip = config.selection.reason_to_skip(meta.pmcid, meta.license.group)
+    if skip:
+        result.rows.append(_with(base, status=Status.FILTERED, error=skip))
+        return result
+    if not any(f.kind == "figure" for f in article.figures):
+        base = _with(base, status=Status.NO_FIGURES, error="the article has no <fig>")
+    result.rows.append(base)
+    figure_base = _with(base, n_figures=None, status=Status.OK, error=None)
+    for figure in article.figures:
+        if figure.kind == "table" and not config.include_tables:
+            continue
+        _process_figure(package, article, figure, _with(figure_base, item=figure.kind), config, result)
+    return result
+
+
+def _process_figure(
+    package: OpenedPackage,
+    article: ParsedArticle,
+    figure: FigureRecord,
+    base: IndexRow,
+    config: ExtractConfig,
+    result: ArticleResult,
+) -> None:
+    row = _with(base, fig_id=figure.fig_id, fig_label=figure.label, caption_chars=len(figure.caption))
+    if not figure.graphics:
+        result.rows.append(_with(row, status=Status.NO_GRAPHIC, error="<fig> has no <graphic>"))
+        return
+    for index, href in enumerate(figure.graphics):
+        key = figure_key(base.article_id or "", figure.fig_id, index, len(figure.graphics))
+        graphic_row = _with(row, graphic_href=href, key=key)
+        result.rows.append(graphic_row)
+        member, data = _best_member(package.members, href)
+        if member is None:
+            _set(graphic_row, Status.IMAGE_MISSING, f"no file in the package matches href {href!r}", key=None)
+            continue
+        graphic_row.member = member
+        if not figure.caption.strip():
+            _set(graphic_row, Status.NO_CAPTION, "figure has no caption text", key=None)
+            continue
+        try:
+            image = decode_image(data, config.image)
+        except ItemError as exc:
+            _set(graphic_row, exc.status, str(exc), key=None)
+            continue
+        graphic_row.width, graphic_row.height = image.width, image.height
+        meta = figure_sample_json(
+            key=key,
+            article=article,
+            figure=figure,
+            href=href,
+            member=member,
+            image=image,
+            image_sha256=hashlib.sha256(image.jpeg).hexdigest(),
+            package=package,
+            include_full_text=config.include_full_text,
+        )
+        result.samples.append(FigureSample(key=key, jpeg=image.jpeg, caption=figure.caption, meta=meta))
+
+
+def _best_member(members: MemberReader, href: str) -> tuple[str | None, bytes]:
+    """Among the files matching ``href``, the one with the most pixels (full size, not thumbnail)."""
+    best: tuple[str | None, bytes] = (None, b"")
+    best_pixels = -2
+    for name in resolve_graphic(href, members.names()):
+        data = members.read(name)
+        size = read_image_size(data)
+        pixels = size[0] * size[1] if size else -1
+        if pixels > best_pixels:  # strict: the first wins ties, deterministic
+            best, best_pixels = (name, data), pixels
+    return best
+
+
+def _with(row: IndexRow, **changes: object) -> IndexRow:
+    return replace(row, **changes)
+
+
+def _set(row: IndexRow, status: Status, error: str, key: str | None) -> None:
+    row.status, row.error, row.key = status, error, key

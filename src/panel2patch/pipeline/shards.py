@@ -1,0 +1,72 @@
+"""Deterministic shard planning and the per-shard task every executor runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from panel2patch import naming
+from panel2patch.config import ExtractConfig
+from panel2patch.output.shard_writer import ShardWriter, shard_is_done
+from panel2patch.pipeline.article import process_package
+from panel2patch.sources.discover import PackageRef
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    index: int
+    packages: tuple[PackageRef, ...]
+    out_dir: str
+    config: ExtractConfig
+    fingerprint: str
+
+
+@dataclass
+class ShardResult:
+    index: int
+    stats: dict[str, Any]
+    skipped: bool
+    seconds: float
+
+
+def _input_signature(ref: PackageRef) -> list[Any]:
+    try:
+        info = os.stat(ref.path)
+        return [ref.path, ref.kind, ref.duplicate_of, info.st_size, info.st_mtime_ns]
+    except OSError:
+        return [ref.path, ref.kind, ref.duplicate_of, None, None]
+
+
+def plan_shards(refs: list[PackageRef], shard_size: int, out_dir: Path, config: ExtractConfig) -> list[ShardTask]:
+    """Shard i holds packages [i*size, (i+1)*size) of the sorted list."""
+    config_print = config.fingerprint()
+    tasks = []
+    for index, start in enumerate(range(0, len(refs), shard_size)):
+        packages = tuple(refs[start : start + shard_size])
+        signature = json.dumps([config_print, [_input_signature(r) for r in packages]])
+        fingerprint = hashlib.sha256(signature.encode()).hexdigest()[:16]
+        tasks.append(ShardTask(index, packages, str(out_dir), config, fingerprint))
+    return tasks
+
+
+def run_shard(task: ShardTask) -> ShardResult:
+    """Process every package of the shard and commit its files; skip if already done."""
+    out_dir = Path(task.out_dir)
+    started = time.perf_counter()
+    if shard_is_done(out_dir, task.index, task.fingerprint):
+        stats = json.loads((out_dir / naming.shard_stats(task.index)).read_bytes())
+        return ShardResult(task.index, stats, skipped=True, seconds=0.0)
+    writer = ShardWriter(out_dir, task.index)
+    try:
+        for ref in task.packages:
+            writer.add(process_package(ref, task.config))
+        stats = writer.commit(task.fingerprint)
+    except BaseException:
+        writer.abort()
+        raise
+    return ShardResult(task.index, stats, skipped=False, seconds=time.perf_counter() - started)

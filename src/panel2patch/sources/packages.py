@@ -1,0 +1,95 @@
+"""Open a discovered package: its member reader and which member is the article XML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from panel2patch.errors import NoArticleXMLError
+from panel2patch.images.resolve import is_image_name
+from panel2patch.sources.discover import ARTICLE_ROOT, XML_SUFFIXES, PackageRef
+from panel2patch.sources.limits import ArchiveLimits
+from panel2patch.sources.members import DirectoryMembers, MemberReader, TarMembers, ZipMembers
+
+_NOT_ARTICLE_NAMES = {"manifest.xml", "transfer.xml", "mimetype", "directives.xml"}
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@dataclass
+class OpenedPackage:
+    ref: PackageRef
+    members: MemberReader
+    xml_name: str
+    format: str  # "pmc_tar" | "zip" | "meca" | "folder" | "xml"
+
+    def read_xml(self) -> bytes:
+        return self.members.read(self.xml_name)
+
+
+def _wanted_in_tar(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(XML_SUFFIXES) or is_image_name(lower)
+
+
+def open_package(ref: PackageRef, limits: ArchiveLimits = ArchiveLimits()) -> OpenedPackage:
+    """Raise an ``ItemError`` subclass (unsafe, corrupt, too large, no XML) on failure."""
+    path = Path(ref.path)
+    if ref.kind == "tar":
+        members: MemberReader = TarMembers(path, keep=_wanted_in_tar, limits=limits)
+        return OpenedPackage(ref, members, _find_article_xml(members, ref.name), "pmc_tar")
+    if ref.kind == "zip":
+        members = ZipMembers(path, limits=limits)
+        meca_xml = _meca_article(members)
+        if meca_xml:
+            return OpenedPackage(ref, members, meca_xml, "meca")
+        return OpenedPackage(ref, members, _find_article_xml(members, ref.name), "zip")
+    if ref.kind == "folder":
+        members = DirectoryMembers(path, limits=limits)
+        return OpenedPackage(ref, members, _find_article_xml(members, ref.name), "folder")
+    if ref.kind == "xml":
+        members = DirectoryMembers(path.parent, limits=limits, recursive=False)
+        return OpenedPackage(ref, members, path.name, "xml")
+    raise ValueError(f"unknown package kind {ref.kind!r}")
+
+
+def _head_is_article(members: MemberReader, name: str) -> bool:
+    return bool(ARTICLE_ROOT.search(members.read(name)[:8192]))
+
+
+def _find_article_xml(members: MemberReader, package_name: str) -> str:
+    candidates = [
+        n
+        for n in members.names()
+        if n.lower().endswith(XML_SUFFIXES) and PurePosixPath(n).name.lower() not in _NOT_ARTICLE_NAMES
+    ]
+    articles = [n for n in candidates if _head_is_article(members, n)]
+    if not articles:
+        raise NoArticleXMLError(f"no JATS <article> XML among {len(candidates)} XML member(s)")
+
+    def preference(name: str) -> tuple[int, int, str]:
+        stem = PurePosixPath(name).name.lower().split(".")[0]
+        return (not name.lower().endswith(".nxml"), stem != package_name.lower(), name)
+
+    return min(articles, key=preference)
+
+
+def _meca_article(members: MemberReader) -> str | None:
+    """The article XML named by a MECA ``manifest.xml`` (item type "article"), if any."""
+    names = members.names()
+    if "manifest.xml" not in names:
+        return None
+    try:
+        root = etree.fromstring(members.read("manifest.xml"), _SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    for item in root.iter("{*}item"):
+        if (item.get("type") or item.get("item-type") or "").lower() != "article":
+            continue
+        for instance in item.iter("{*}instance"):
+            href = instance.get("href") or instance.get("{http://www.w3.org/1999/xlink}href") or ""
+            if instance.get("media-type", "").endswith("xml") or href.lower().endswith(".xml"):
+                if href in names:
+                    return href
+    return None
