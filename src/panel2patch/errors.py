@@ -32,6 +32,8 @@ class Status(StrEnum):
     IMAGE_TOO_LARGE = "image_too_large"  # over the pixel cap (decompression bomb)
     IMAGE_TOO_SMALL = "image_too_small"  # below the minimum side
     NO_CAPTION = "no_caption"  # figure without caption text
+    # image files of a package that no graphic of the XML points to
+    UNREFERENCED_IMAGE = "unreferenced_image"
 
 
 class Panel2PatchError(Exception):

@@ -34,7 +34,7 @@ def _article_status(rows: list[dict], package_name: str) -> tuple[str, str | Non
         ("tar_symlink.tar.gz", "unsafe_archive"),
         ("tar_hardlink.tar.gz", "unsafe_archive"),
         ("empty.tar.gz", "no_article_xml"),
-        ("empty.zip", "no_article_xml"),
+        ("empty_archive.zip", "no_article_xml"),
         ("zero_bytes.tar.gz", "archive_error"),
         ("not_a_zip.zip", "archive_error"),
     ],

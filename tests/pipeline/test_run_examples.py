@@ -43,7 +43,7 @@ def test_every_item_is_in_the_index(example_run: Path) -> None:
     assert articles["2212.00741-OpenApePose.meca.zip"]["package_format"] == "meca"
     # the corrupt t003 member of the bad PLOS zip is an image error; its figures still come out
     bad = [r for r in rows if Path(r["package"]).name == "pone.0060593.zip" and r["item"] != "article"]
-    assert any(r["status"] == "image_error" and "t003" in (r["member"] or "") for r in bad)
+    assert any(r["item"] == "image_file" and r["status"] == "image_error" and "t003" in (r["member"] or "") for r in bad)
     assert sum(r["status"] == "ok" and r["item"] == "figure" for r in bad) == 2
 
 

@@ -37,7 +37,7 @@ def test_corrupt_archives_raise_archive_error(hostile: Path, fixture: str) -> No
 
 
 def test_empty_archives_have_no_members(hostile: Path) -> None:
-    assert ZipMembers(hostile / "archives" / "empty.zip").names() == []
+    assert ZipMembers(hostile / "archives" / "empty_archive.zip").names() == []
     assert TarMembers(hostile / "archives" / "empty.tar.gz").names() == []
 
 

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 
 class RunProgress:
-    """Shards done, figures written per second, failures by reason, ETA."""
+    """Shards done, samples written per second, figure failures by reason, ETA."""
 
     def __init__(self, total_shards: int, console: Console, enabled: bool = True) -> None:
         self.console = console
@@ -46,5 +46,5 @@ class RunProgress:
                     self.failures[status] = self.failures.get(status, 0) + count
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failures.items()))
-        rate = f"{self.samples} figures, {self.samples / elapsed:.1f}/s" + (f" | not written: {failed}" if failed else "")
+        rate = f"{self.samples} samples, {self.samples / elapsed:.1f}/s" + (f" | not written: {failed}" if failed else "")
         self._progress.update(self._task, advance=1, rate=rate)

@@ -21,4 +21,10 @@ def print_totals(totals: dict[str, Any], console: Console) -> None:
     for status, count in totals["figures_by_status"].items():
         if status != "ok":
             table.add_row(f"  figures {status}", str(count))
+    table.add_row("tables as images", str(totals.get("tables", 0)))
+    for status, count in totals.get("tables_by_status", {}).items():
+        table.add_row(f"  tables {status}", str(count))
+    for status, count in totals.get("image_files_by_status", {}).items():
+        table.add_row(f"  image files not named by the XML: {status}", str(count))
+    table.add_row("samples written", str(totals.get("samples", 0)))
     console.print(table)

@@ -41,10 +41,16 @@ def read_image_size(data: bytes) -> tuple[int, int] | None:
 
 def open_image(data: bytes, config: ImageConfig = ImageConfig()) -> Image.Image:
     """Decode to an RGB ``PIL.Image`` (first frame, EXIF orientation applied)."""
+    return _decode(data, config)[0]
+
+
+def _decode(data: bytes, config: ImageConfig) -> tuple[Image.Image, str, str]:
+    """RGB image plus the source format and mode; raises an ``ItemError`` subclass."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
+            source_format, source_mode = image.format or "", image.mode
             width, height = image.size
             if width * height > config.max_pixels:
                 raise ImageTooLargeError(
@@ -54,7 +60,8 @@ def open_image(data: bytes, config: ImageConfig = ImageConfig()) -> Image.Image:
                 raise ImageTooSmallError(f"{width}x{height} is at or below {config.min_side} px per side")
             image.seek(0)  # multi-page TIFF / animated GIF: the first frame is the figure
             image.load()
-            return to_rgb(ImageOps.exif_transpose(image) or image)
+            ImageOps.exif_transpose(image, in_place=True)
+            return to_rgb(image), source_format, source_mode
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLargeError(str(exc)) from exc
     except _DECODE_ERRORS as exc:
@@ -92,12 +99,7 @@ def _stretch_to_8bit(image: Image.Image) -> Image.Image:
 
 def decode_image(data: bytes, config: ImageConfig = ImageConfig()) -> DecodedImage:
     """Decode, normalise and re-encode as JPEG for the shard."""
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            source_format, source_mode = probe.format or "", probe.mode
-    except (*_DECODE_ERRORS, Image.DecompressionBombError) as exc:
-        raise ImageDecodeError(f"{type(exc).__name__}: {exc}") from exc
-    image = open_image(data, config)
+    image, source_format, source_mode = _decode(data, config)
     if config.max_side and max(image.size) > config.max_side:
         image.thumbnail((config.max_side, config.max_side), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()

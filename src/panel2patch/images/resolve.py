@@ -36,6 +36,23 @@ def href_basename(href: str) -> str:
     return value.lower()
 
 
+def original_rank(name: str) -> int:
+    """Higher for files more likely to be the author's original: ties in pixel count go to it."""
+    lower = name.lower()
+    if lower.endswith((".tif", ".tiff")):
+        return 3
+    if lower.endswith((".png", ".jpg", ".jpeg", ".bmp", ".webp")):
+        return 2
+    if lower.endswith(".gif"):
+        return 0  # PMC thumbnails
+    return 1  # PLOS .PNG_L/M/S/I derivatives
+
+
+def image_stem(name: str) -> str:
+    """``"content/Fig1.PNG_L"`` -> ``"fig1"``: lowercased file name without folder or image suffix."""
+    return _strip_image_suffix(posixpath.basename(name).lower())
+
+
 def is_image_name(name: str) -> bool:
     return name.lower().endswith(IMAGE_SUFFIXES)
 
@@ -54,7 +71,7 @@ def resolve_graphic(href: str, names: Iterable[str]) -> list[str]:
         if not is_image_name(name):
             continue
         member = posixpath.basename(name).lower()
-        member_stem = _strip_image_suffix(member)
+        member_stem = image_stem(name)
         if member == base:
             tier = 0
         elif member_stem in (base, stem):

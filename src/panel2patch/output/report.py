@@ -37,6 +37,8 @@ def write_report(out_dir: Path, totals: dict[str, Any]) -> None:
         "",
         f"- packages found: **{totals['packages']}**, distinct articles: **{totals['articles']}**",
         f"- figures seen: **{totals['figures']}**, written as samples: **{totals['figures_ok']}**",
+        f"- tables given as images: **{totals.get('tables', 0)}**, written as samples: **{totals.get('tables_ok', 0)}**",
+        f"- samples in the shards: **{totals.get('samples', 0)}**",
         f"- failed shards: **{len(totals.get('failed_shards', {}))}**",
         "",
     ]
@@ -44,6 +46,10 @@ def write_report(out_dir: Path, totals: dict[str, Any]) -> None:
     lines += _table("package format", totals["packages_by_format"])
     lines += _table("license group", totals["articles_by_license_group"])
     lines += _table("figure status", totals["figures_by_status"])
+    if totals.get("tables_by_status"):
+        lines += _table("table (as image) status", totals["tables_by_status"])
+    if totals.get("image_files_by_status"):
+        lines += _table("image file not named by the XML", totals["image_files_by_status"])
     examples = failure_examples(out_dir)
     if examples:
         lines += ["## Examples of each non-ok status", ""]

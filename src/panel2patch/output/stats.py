@@ -10,34 +10,30 @@ from panel2patch.pipeline.results import IndexRow
 
 
 def shard_stats(rows: Iterable[IndexRow], n_samples: int) -> dict[str, Any]:
+    """Counters of one shard: articles by status/format/license, every other item kind by status."""
     articles: Counter[str] = Counter()
     formats: Counter[str] = Counter()
-    figures: Counter[str] = Counter()
-    tables: Counter[str] = Counter()
     licenses: Counter[str] = Counter()
-    packages = 0
+    items: dict[str, Counter[str]] = {"figure": Counter(), "table": Counter(), "image_file": Counter()}
     for row in rows:
         if row.item == "article":
-            packages += 1
             articles[str(row.status)] += 1
             formats[row.package_format] += 1
             if row.license_group:
                 licenses[row.license_group] += 1
-        elif row.item == "table":
-            tables[str(row.status)] += 1
         else:
-            figures[str(row.status)] += 1
-    return {
-        "packages": packages,
+            items.setdefault(row.item, Counter())[str(row.status)] += 1
+    stats: dict[str, Any] = {
+        "packages": sum(articles.values()),
         "articles_by_status": dict(sorted(articles.items())),
         "packages_by_format": dict(sorted(formats.items())),
         "articles_by_license_group": dict(sorted(licenses.items())),
-        "figures": sum(figures.values()),
-        "figures_by_status": dict(sorted(figures.items())),
-        "tables": sum(tables.values()),
-        "tables_by_status": dict(sorted(tables.items())),
         "samples": n_samples,
     }
+    for item, counts in items.items():
+        stats[f"{item}s"] = sum(counts.values())
+        stats[f"{item}s_by_status"] = dict(sorted(counts.items()))
+    return stats
 
 
 def merge_stats(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -72,5 +68,6 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "tables": stats.get("tables", 0),
         "tables_ok": stats.get("tables_by_status", {}).get("ok", 0),
         "tables_by_status": stats.get("tables_by_status", {}),
+        "image_files_by_status": stats.get("image_files_by_status", {}),
         "samples": stats.get("samples", 0),
     }

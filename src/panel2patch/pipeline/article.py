@@ -12,7 +12,7 @@ from dataclasses import replace
 from panel2patch.config import ExtractConfig
 from panel2patch.errors import ItemError, Status
 from panel2patch.images.decode import decode_image, read_image_size
-from panel2patch.images.resolve import resolve_graphic
+from panel2patch.images.resolve import image_stem, is_image_name, original_rank, resolve_graphic
 from panel2patch.jats import parse_article
 from panel2patch.naming import article_id as make_article_id
 from panel2patch.naming import figure_key
@@ -33,7 +33,8 @@ def process_package(ref: PackageRef, config: ExtractConfig) -> ArticleResult:
     try:
         package = open_package(ref, config.limits)
         base = _with(base, package_format=package.format)
-        article = parse_article(package.read_xml())
+        xml = package.read_xml()
+        article = parse_article(xml)
     except ItemError as exc:
         result.rows.append(_with(base, status=exc.status, error=str(exc)))
         return result
@@ -59,7 +60,31 @@ def process_package(ref: PackageRef, config: ExtractConfig) -> ArticleResult:
         if figure.kind == "table" and not config.include_tables:
             continue
         _process_figure(package, article, figure, _with(figure_base, item=figure.kind), config, result)
+    if package.format != "xml":  # a folder of many XML files shares its images: no orphan check
+        _record_unreferenced_images(package.members, xml, _with(figure_base, item="image_file"), result)
     return result
+
+
+def _record_unreferenced_images(members: MemberReader, xml: bytes, base: IndexRow, result: ArticleResult) -> None:
+    """List image files that nothing in the XML names, so every input file is accounted for.
+
+    Only their header is read: a file that cannot even be identified is an image error.
+    """
+    text = xml.decode("utf-8", "replace").lower()
+    groups: dict[str, list[str]] = {}
+    for name in members.names():
+        if is_image_name(name):
+            groups.setdefault(image_stem(name), []).append(name)
+    for stem, names in sorted(groups.items()):
+        if stem in text:
+            continue
+        readable = [n for n in names if read_image_size(members.read(n)) is not None]
+        row = _with(base, member=names[0], graphic_href=None)
+        if readable:
+            row = _with(row, status=Status.UNREFERENCED_IMAGE, error=f"{len(names)} file(s) named {stem!r}; no graphic in the XML points to them")
+        else:
+            row = _with(row, status=Status.IMAGE_ERROR, error=f"none of {', '.join(names)} is a readable image")
+        result.rows.append(row)
 
 
 def _process_figure(
@@ -107,15 +132,16 @@ def _process_figure(
 
 
 def _best_member(members: MemberReader, href: str) -> tuple[str | None, bytes]:
-    """Among the files matching ``href``, the one with the most pixels (full size, not thumbnail)."""
+    """Among the files matching ``href``, the one with the most pixels (full size, not a thumbnail);
+    on a tie, the original format over derivatives. Deterministic: the first wins remaining ties."""
     best: tuple[str | None, bytes] = (None, b"")
-    best_pixels = -2
+    best_rank = (-2, -1)
     for name in resolve_graphic(href, members.names()):
         data = members.read(name)
         size = read_image_size(data)
-        pixels = size[0] * size[1] if size else -1
-        if pixels > best_pixels:  # strict: the first wins ties, deterministic
-            best, best_pixels = (name, data), pixels
+        rank = (size[0] * size[1] if size else -1, original_rank(name))
+        if rank > best_rank:
+            best, best_rank = (name, data), rank
     return best
 
 
