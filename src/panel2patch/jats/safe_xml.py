@@ -76,8 +76,8 @@ def _check_parsed_dtd(tree: etree._ElementTree) -> None:
         raise ForbiddenXMLError(f"DTD declares entities: {', '.join(names[:10])}")
 
 
-def parse_xml(xml: bytes) -> etree._Element:
-    """Parse JATS bytes into the ``<article>`` root element.
+def parse_xml(xml: bytes, root_name: str = "article") -> etree._Element:
+    """Parse untrusted bytes into their root element, which must be ``<root_name>``.
 
     Raises ``ForbiddenXMLError`` for DTD entity declarations (XXE, billion laughs, parameter
     entities) and ``XMLError`` for empty, malformed or non-article documents.
@@ -98,6 +98,6 @@ def parse_xml(xml: bytes) -> etree._Element:
         raise XMLError("document has no root element")
     _check_parsed_dtd(root.getroottree())
     name = local_name(root.tag) if isinstance(root.tag, str) else ""
-    if name != "article":
-        raise XMLError(f"root element is <{name}>, not <article>")
+    if name != root_name:
+        raise XMLError(f"root element is <{name}>, not <{root_name}>")
     return root

@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from lxml import etree
-
-from panel2patch.errors import NoArticleXMLError
+from panel2patch.errors import ItemError, NoArticleXMLError
 from panel2patch.images.resolve import is_image_name
+from panel2patch.jats.safe_xml import parse_xml
 from panel2patch.sources.discover import ARTICLE_ROOT, XML_SUFFIXES, PackageRef
 from panel2patch.sources.limits import ArchiveLimits
 from panel2patch.sources.members import DirectoryMembers, MemberReader, TarMembers, ZipMembers
 
 _NOT_ARTICLE_NAMES = {"manifest.xml", "transfer.xml", "mimetype", "directives.xml"}
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 @dataclass
@@ -81,8 +79,8 @@ def _meca_article(members: MemberReader) -> str | None:
     if "manifest.xml" not in names:
         return None
     try:
-        root = etree.fromstring(members.read("manifest.xml"), _SAFE_PARSER)
-    except etree.XMLSyntaxError:
+        root = parse_xml(members.read("manifest.xml"), root_name="manifest")
+    except ItemError:
         return None
     for item in root.iter("{*}item"):
         if (item.get("type") or item.get("item-type") or "").lower() != "article":
