@@ -14,14 +14,20 @@ LICENSE_GROUPS = ("commercial", "noncommercial", "other")
 
 @dataclass(frozen=True)
 class Selection:
-    """Which articles to keep. PMCIDs are normalised to ``PMC<digits>``."""
+    """Which articles to keep. PMCIDs are ``PMC<digits>``, optionally with a version (``PMC123.2``)."""
 
     pmcids: frozenset[str] | None = None
     license_groups: tuple[str, ...] | None = None  # subset of LICENSE_GROUPS
     limit: int | None = None  # at most this many packages, in sorted order
 
-    def reason_to_skip(self, pmcid: str | None, license_group: str) -> str | None:
-        if self.pmcids is not None and (pmcid or "").upper() not in self.pmcids:
+    @property
+    def base_pmcids(self) -> frozenset[str] | None:
+        """The PMCIDs without their versions."""
+        return None if self.pmcids is None else frozenset(p.split(".")[0] for p in self.pmcids)
+
+    def reason_to_skip(self, pmcid: str | None, license_group: str, check_pmcid: bool = True) -> str | None:
+        wanted = self.base_pmcids
+        if check_pmcid and wanted is not None and (pmcid or "").upper() not in wanted:
             return f"PMCID {pmcid or '(none)'} not in the --pmcids list"
         if self.license_groups is not None and license_group not in self.license_groups:
             return f"license group {license_group!r} not selected"

@@ -16,6 +16,7 @@ _EXTRA_OF = {
     "torchvision": "train",
     "open_clip": "train",
     "pubmed_parser": "bench",
+    "s3fs": "s3",
 }
 
 

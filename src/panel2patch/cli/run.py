@@ -15,8 +15,8 @@ from panel2patch.config import ExtractConfig, RunConfig, Selection
 from panel2patch.errors import RunConfigMismatchError
 from panel2patch.executors import make_executor
 from panel2patch.images.decode import ImageConfig
-from panel2patch.pipeline.run import read_pmcid_list, run_extraction, select_packages
-from panel2patch.sources.discover import discover_packages
+from panel2patch.cli.progress import RunProgress
+from panel2patch.pipeline.run import execute_run, plan_run, read_pmcid_list
 
 
 class LicenseGroup(str, Enum):
@@ -27,18 +27,23 @@ class LicenseGroup(str, Enum):
 
 @app.command("run")
 def run_command(
-    source: Path = typer.Argument(
+    source: str = typer.Argument(
         ...,
-        exists=True,
-        help="Folder (searched recursively) or single package: PMC .tar.gz, a folder with one .nxml/.xml "
-        "and its images, a folder of XML files, eLife/PLOS publisher zips, MECA zips.",
+        help="Where the articles are. A local folder (searched recursively) or single package: PMC .tar.gz, "
+        "a folder with one .nxml/.xml and its images, a folder of XML files, eLife/PLOS publisher zips, "
+        "MECA zips. Or the PMC Cloud Service: s3://pmc-oa-opendata (anonymous; AWS_ENDPOINT_URL "
+        "points it at another S3-compatible server), latest version of each article unless --pmcids names one.",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Run directory to create or resume."),
     workers: int = typer.Option(
         os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (1 = run in this process)."
     ),
     pmcids: Path | None = typer.Option(
-        None, "--pmcids", exists=True, dir_okay=False, help="Keep only these PMCIDs (a file, one per line)."
+        None,
+        "--pmcids",
+        exists=True,
+        dir_okay=False,
+        help="Keep only these PMCIDs (a file, one per line; PMC123.2 asks for version 2 on s3://).",
     ),
     license_group: list[LicenseGroup] | None = typer.Option(
         None,
@@ -63,8 +68,13 @@ def run_command(
     Re-running the same command resumes: finished shards are skipped, missing or deleted ones rebuilt.
     """
     console = Console(stderr=True)
+    try:
+        wanted = read_pmcid_list(pmcids) if pmcids else None
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     selection = Selection(
-        pmcids=read_pmcid_list(pmcids) if pmcids else None,
+        pmcids=wanted,
         license_groups=tuple(g.value for g in license_group) if license_group else None,
         limit=limit,
     )
@@ -78,18 +88,16 @@ def run_command(
         workers=workers,
         max_retries=retries,
     )
-    n_packages = len(select_packages(discover_packages(source), selection))
-    n_shards = -(-n_packages // shard_size)
-    console.print(f"found {n_packages} package(s) under {source} -> {n_shards} shard(s), {workers} worker(s)")
-    executor = make_executor("local", workers)
-    from panel2patch.cli.progress import RunProgress
-
     try:
-        with RunProgress(n_shards, console, enabled=progress) as bar:
-            summary = run_extraction(source, out, config, executor, on_outcome=bar.update, overwrite=overwrite)
-    except RunConfigMismatchError as exc:
+        tasks = plan_run(source, out, config, overwrite=overwrite)
+    except (FileNotFoundError, ValueError, RunConfigMismatchError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    n_packages = sum(len(task.packages) for task in tasks)
+    console.print(f"found {n_packages} package(s) in {source} -> {len(tasks)} shard(s), {workers} worker(s)")
+    executor = make_executor("local", workers)
+    with RunProgress(len(tasks), console, enabled=progress) as bar:
+        summary = execute_run(tasks, out, config, executor, on_outcome=bar.update)
     print_totals(summary.totals, console)
     console.print(
         f"shards: {summary.shards} ({summary.shards_skipped} already done, {len(summary.failed_shards)} failed)"

@@ -31,10 +31,14 @@ _DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFE
 
 
 def read_image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the header only, or None when it is not a readable image."""
+    """Width and height from the header only, or None when it is not a readable image.
+
+    ``data`` may be just the head of a file: warnings about what lies beyond it are muted."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            return image.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                return image.size
     except (*_DECODE_ERRORS, Image.DecompressionBombError):
         return None
 

@@ -33,12 +33,20 @@ def process_package(ref: PackageRef, config: ExtractConfig) -> ArticleResult:
     try:
         package = open_package(ref, config.limits)
         base = _with(base, package_format=package.format)
+        hint = package.license_hint
+        if hint is not None and hint.code and config.selection.license_groups is not None:
+            skip = config.selection.reason_to_skip(None, hint.group, check_pmcid=False)
+            if skip:  # decided from the source's metadata: the XML is never fetched
+                result.rows.append(_with(base, status=Status.FILTERED, error=skip, license_code=hint.code, license_group=hint.group))
+                return result
         xml = package.read_xml()
         article = parse_article(xml)
     except ItemError as exc:
         result.rows.append(_with(base, status=exc.status, error=str(exc)))
         return result
     meta = article.meta
+    if meta.license.code is None and package.license_hint is not None:
+        meta.license = package.license_hint
     base = _with(
         base,
         article_id=make_article_id(meta, ref.name),
@@ -78,8 +86,9 @@ def _record_unreferenced_images(members: MemberReader, xml: bytes, base: IndexRo
     for stem, names in sorted(groups.items()):
         if stem in text:
             continue
-        readable = [n for n in names if read_image_size(members.read(n)) is not None]
         row = _with(base, member=names[0], graphic_href=None)
+        # a remote source is not asked for files the article does not use
+        readable = members.remote or any(_image_size(members, n) is not None for n in names)
         if readable:
             row = _with(row, status=Status.UNREFERENCED_IMAGE, error=f"{len(names)} file(s) named {stem!r}; no graphic in the XML points to them")
         else:
@@ -133,16 +142,23 @@ def _process_figure(
 
 def _best_member(members: MemberReader, href: str) -> tuple[str | None, bytes]:
     """Among the files matching ``href``, the one with the most pixels (full size, not a thumbnail);
-    on a tie, the original format over derivatives. Deterministic: the first wins remaining ties."""
-    best: tuple[str | None, bytes] = (None, b"")
-    best_rank = (-2, -1)
-    for name in resolve_graphic(href, members.names()):
-        data = members.read(name)
-        size = read_image_size(data)
+    on a tie, the original format over derivatives; on a remaining tie, the first (deterministic).
+    Sizes come from file heads, so a remote source fetches only the winner in full."""
+    candidates = resolve_graphic(href, members.names())
+    if len(candidates) <= 1:
+        return (candidates[0], members.read(candidates[0])) if candidates else (None, b"")
+    best, best_rank = candidates[0], (-2, -1)
+    for name in candidates:
+        size = _image_size(members, name)
         rank = (size[0] * size[1] if size else -1, original_rank(name))
         if rank > best_rank:
-            best, best_rank = (name, data), rank
-    return best
+            best, best_rank = name, rank
+    return best, members.read(best)
+
+
+def _image_size(members: MemberReader, name: str) -> tuple[int, int] | None:
+    """From the file's head; the whole file only when the head is not enough (TIFF IFD at the end)."""
+    return read_image_size(members.read_head(name)) or read_image_size(members.read(name))
 
 
 def _with(row: IndexRow, **changes: object) -> IndexRow:

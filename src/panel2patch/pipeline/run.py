@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from panel2patch import __version__, naming
-from panel2patch.config import RunConfig, Selection
+from panel2patch.config import RunConfig
 from panel2patch.errors import RunConfigMismatchError
 from panel2patch.executors import Executor, Outcome
 from panel2patch.output.atomic import write_bytes_atomic
@@ -18,7 +18,7 @@ from panel2patch.output.report import write_report
 from panel2patch.output.shard_writer import dumps_json
 from panel2patch.output.stats import merge_stats, summarize
 from panel2patch.pipeline.shards import ShardResult, ShardTask, plan_shards, run_shard
-from panel2patch.sources.discover import PackageRef, discover_packages
+from panel2patch.sources.registry import discover_source
 
 CONFIG_FILE = "config.json"
 
@@ -32,32 +32,24 @@ class RunSummary:
     totals: dict[str, Any] = field(default_factory=dict)
 
 
-def select_packages(refs: list[PackageRef], selection: Selection) -> list[PackageRef]:
-    """Name-level selection before any archive is opened; XML-level checks run in the worker."""
-    if selection.pmcids is not None:
-        refs = [r for r in refs if r.pmcid_hint is None or r.pmcid_hint in selection.pmcids]
-    if selection.limit is not None:
-        refs = refs[: selection.limit]
-    return refs
-
-
 def read_pmcid_list(path: Path) -> frozenset[str]:
-    """PMCIDs one per line (``PMC123``, ``123``; blank lines and ``#`` comments ignored)."""
+    """PMCIDs one per line (``PMC123``, ``123``, or ``PMC123.2`` for one version; blank lines
+    and ``#`` comments ignored)."""
     ids = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         token = line.split("#", 1)[0].strip()
         if token:
-            digits = re.sub(r"(?i)^pmc", "", token)
-            if not digits.isdigit():
+            match = re.fullmatch(r"(?i)(?:pmc)?(\d+)(\.\d+)?", token)
+            if not match:
                 raise ValueError(f"{path}: {token!r} is not a PMCID")
-            ids.add(f"PMC{digits}")
+            ids.add(f"PMC{match.group(1)}{match.group(2) or ''}")
     return frozenset(ids)
 
 
-def _check_or_write_config(out_dir: Path, config: RunConfig, source: Path, n_packages: int, overwrite: bool) -> None:
+def _check_or_write_config(out_dir: Path, config: RunConfig, source: str, n_packages: int, overwrite: bool) -> None:
     resolved = {
         "panel2patch_version": __version__,
-        "source": str(source),
+        "source": source,
         "packages": n_packages,
         "shard_size": config.shard_size,
         "extract": config.extract.to_json(),
@@ -76,18 +68,24 @@ def _check_or_write_config(out_dir: Path, config: RunConfig, source: Path, n_pac
     write_bytes_atomic(path, json.dumps(resolved, indent=2, sort_keys=True).encode() + b"\n")
 
 
-def run_extraction(
-    source: Path,
+def plan_run(source: str | Path, out_dir: Path, config: RunConfig, overwrite: bool = False) -> list[ShardTask]:
+    """Discover and select packages, check or record the run's config, and cut shards."""
+    source = str(source)
+    refs = discover_source(source, config.extract.selection)
+    _check_or_write_config(out_dir, config, source, len(refs), overwrite)
+    tasks = plan_shards(refs, config.shard_size, out_dir, config.extract)
+    _remove_stale_shards(out_dir, len(tasks))
+    return tasks
+
+
+def execute_run(
+    tasks: list[ShardTask],
     out_dir: Path,
     config: RunConfig,
     executor: Executor,
     on_outcome: Callable[[Outcome[ShardTask, ShardResult]], None] | None = None,
-    overwrite: bool = False,
 ) -> RunSummary:
-    refs = select_packages(discover_packages(source), config.extract.selection)
-    _check_or_write_config(out_dir, config, source, len(refs), overwrite)
-    tasks = plan_shards(refs, config.shard_size, out_dir, config.extract)
-    _remove_stale_shards(out_dir, len(tasks))
+    """Run every shard (finished ones are skipped inside the task), then write the totals."""
     summary = RunSummary(out_dir=out_dir, shards=len(tasks), shards_skipped=0)
     for outcome in executor.run(run_shard, tasks, config.max_retries):
         if outcome.error is not None:
@@ -98,6 +96,18 @@ def run_extraction(
             on_outcome(outcome)
     summary.totals = finalize_run(out_dir, summary.failed_shards)
     return summary
+
+
+def run_extraction(
+    source: str | Path,
+    out_dir: Path,
+    config: RunConfig,
+    executor: Executor,
+    on_outcome: Callable[[Outcome[ShardTask, ShardResult]], None] | None = None,
+    overwrite: bool = False,
+) -> RunSummary:
+    tasks = plan_run(source, out_dir, config, overwrite)
+    return execute_run(tasks, out_dir, config, executor, on_outcome)
 
 
 def _remove_stale_shards(out_dir: Path, n_shards: int) -> None:

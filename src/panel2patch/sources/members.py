@@ -20,14 +20,24 @@ from panel2patch.errors import ArchiveError, ArchiveTooLargeError, UnsafeArchive
 from panel2patch.sources.limits import ArchiveLimits
 
 
+HEAD_BYTES = 1 << 16  # enough for any image header, EXIF blocks included
+
+
 class MemberReader(Protocol):
-    """The files of one package, by their path inside it (POSIX, relative)."""
+    """The files of one package, by their path inside it (POSIX, relative).
+
+    ``remote`` readers fetch over the network: callers avoid reading what they do not need.
+    """
+
+    remote: bool
 
     def names(self) -> list[str]: ...
 
     def size(self, name: str) -> int: ...
 
     def read(self, name: str) -> bytes: ...
+
+    def read_head(self, name: str, nbytes: int = HEAD_BYTES) -> bytes: ...
 
 
 def check_member_name(name: str) -> str:
@@ -68,6 +78,8 @@ def _check_count(n: int, limits: ArchiveLimits) -> None:
 class DirectoryMembers:
     """Files under a folder; symlinks and anything outside the folder are ignored."""
 
+    remote = False
+
     def __init__(
         self, root: Path, limits: ArchiveLimits = ArchiveLimits(), recursive: bool = True
     ) -> None:
@@ -90,6 +102,12 @@ class DirectoryMembers:
         self._budget.charge(name, self._sizes[name])
         return (self.root / name).read_bytes()
 
+    def read_head(self, name: str, nbytes: int = HEAD_BYTES) -> bytes:
+        if name not in self._sizes:
+            raise KeyError(name)
+        with (self.root / name).open("rb") as handle:
+            return handle.read(nbytes)
+
 
 def _walk_regular_files(root: Path, recursive: bool) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -102,6 +120,8 @@ def _walk_regular_files(root: Path, recursive: bool) -> Iterator[Path]:
 
 class ZipMembers:
     """Members of a zip file (publisher zips, MECA), validated up front."""
+
+    remote = False
 
     def __init__(self, path: Path, limits: ArchiveLimits = ArchiveLimits()) -> None:
         self._limits = limits
@@ -145,6 +165,13 @@ class ZipMembers:
             raise ArchiveError(f"member {name!r} size does not match its header")
         return data
 
+    def read_head(self, name: str, nbytes: int = HEAD_BYTES) -> bytes:
+        try:
+            with self._zip.open(self._infos[name]) as handle:
+                return handle.read(nbytes)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise ArchiveError(f"cannot read {name!r}: {exc}") from exc
+
     def close(self) -> None:
         self._zip.close()
 
@@ -155,6 +182,8 @@ class TarMembers:
     A tar.gz has no random access, so the wanted members (``keep`` decides by name) are
     read into memory in one streaming pass; everything else (PDFs, videos) is skipped.
     """
+
+    remote = False
 
     def __init__(
         self,
@@ -196,6 +225,9 @@ class TarMembers:
         if name not in self._data:
             raise KeyError(f"{name!r} was not kept when the tar was read")
         return self._data[name]
+
+    def read_head(self, name: str, nbytes: int = HEAD_BYTES) -> bytes:
+        return self.read(name)[:nbytes]
 
 
 class KeepFn(Protocol):

@@ -7,10 +7,13 @@ from pathlib import Path, PurePosixPath
 
 from panel2patch.errors import ItemError, NoArticleXMLError
 from panel2patch.images.resolve import is_image_name
+from panel2patch.jats.license import code_from_text, license_group
 from panel2patch.jats.safe_xml import parse_xml
+from panel2patch.records import License
 from panel2patch.sources.discover import ARTICLE_ROOT, XML_SUFFIXES, PackageRef
 from panel2patch.sources.limits import ArchiveLimits
 from panel2patch.sources.members import DirectoryMembers, MemberReader, TarMembers, ZipMembers
+from panel2patch.sources.s3 import S3Members
 
 _NOT_ARTICLE_NAMES = {"manifest.xml", "transfer.xml", "mimetype", "directives.xml"}
 
@@ -20,7 +23,8 @@ class OpenedPackage:
     ref: PackageRef
     members: MemberReader
     xml_name: str
-    format: str  # "pmc_tar" | "zip" | "meca" | "folder" | "xml"
+    format: str  # "pmc_tar" | "zip" | "meca" | "folder" | "xml" | "pmc_s3"
+    license_hint: License | None = None  # from the source's own metadata (PMC Cloud Service JSON)
 
     def read_xml(self) -> bytes:
         return self.members.read(self.xml_name)
@@ -33,7 +37,7 @@ def _wanted_in_tar(name: str) -> bool:
 
 def open_package(ref: PackageRef, limits: ArchiveLimits = ArchiveLimits()) -> OpenedPackage:
     """Raise an ``ItemError`` subclass (unsafe, corrupt, too large, no XML) on failure."""
-    path = Path(ref.path)
+    path = Path(ref.path) if ref.kind != "s3" else Path()
     if ref.kind == "tar":
         members: MemberReader = TarMembers(path, keep=_wanted_in_tar, limits=limits)
         return OpenedPackage(ref, members, _find_article_xml(members, ref.name), "pmc_tar")
@@ -49,6 +53,11 @@ def open_package(ref: PackageRef, limits: ArchiveLimits = ArchiveLimits()) -> Op
     if ref.kind == "xml":
         members = DirectoryMembers(path.parent, limits=limits, recursive=False)
         return OpenedPackage(ref, members, path.name, "xml")
+    if ref.kind == "s3":
+        s3 = S3Members(ref.path)
+        code = s3.metadata().get("license_code")
+        hint = License(code=code_from_text(code), statement=code, group=license_group(code_from_text(code))) if code else None
+        return OpenedPackage(ref, s3, s3.article_xml_name(), "pmc_s3", hint)
     raise ValueError(f"unknown package kind {ref.kind!r}")
 
 
