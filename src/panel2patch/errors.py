@@ -34,6 +34,9 @@ class Status(StrEnum):
     NO_CAPTION = "no_caption"  # figure without caption text
     # image files of a package that no graphic of the XML points to
     UNREFERENCED_IMAGE = "unreferenced_image"
+    # remote fetching (panel2patch.net)
+    DOWNLOAD_NOT_FOUND = "download_not_found"  # 404/410/403/400 or FTP 550: not retried
+    DOWNLOAD_FAILED = "download_failed"  # retries exhausted, or a permanent error other than not-found
 
 
 class Panel2PatchError(Exception):
@@ -88,3 +91,25 @@ class MissingExtraError(Panel2PatchError, ImportError):
 
 class RunConfigMismatchError(Panel2PatchError):
     """A run directory holds output made with a different configuration or input list."""
+
+
+class DownloadError(ItemError):
+    """A remote file could not be fetched; the message names the URL, the attempts and the cause."""
+
+    status = Status.DOWNLOAD_FAILED
+
+    def __init__(self, message: str, url: str = "", attempts: int = 0, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.attempts = attempts
+        self.http_status = http_status
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, int, int | None]]:
+        # keep the attributes when a process-pool executor pickles the error
+        return type(self), (str(self), self.url, self.attempts, self.http_status)
+
+
+class DownloadNotFoundError(DownloadError):
+    """The server says the file is not there (or not for us): permanent, never retried."""
+
+    status = Status.DOWNLOAD_NOT_FOUND
