@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from panel2patch.enrich.pubmed import EntrezConfig
 from panel2patch.images.decode import ImageConfig
 from panel2patch.sources.limits import ArchiveLimits
 
@@ -43,11 +44,17 @@ class ExtractConfig:
     selection: Selection = field(default_factory=Selection)
     include_full_text: bool = True
     include_tables: bool = True  # <table-wrap> images become samples too (BIOMEDICA keeps them)
+    download_dir: str | None = None  # where remote packages land until their shard is committed
+    pubmed: EntrezConfig | None = None  # PubMed enrichment (MeSH, abstract, references); off when None
 
     def to_json(self) -> dict:
+        """JSON-ready; secrets (the NCBI API key) are masked, so they never reach disk."""
         data = asdict(self)
         pmcids = data["selection"]["pmcids"]
         data["selection"]["pmcids"] = sorted(pmcids) if pmcids is not None else None
+        if data["pubmed"] is not None:
+            data["pubmed"]["api_key"] = "***" if data["pubmed"]["api_key"] else None
+            data["pubmed"]["cache_dir"] = str(data["pubmed"]["cache_dir"]) if data["pubmed"]["cache_dir"] else None
         return data
 
     def fingerprint(self) -> str:
@@ -61,3 +68,4 @@ class RunConfig:
     workers: int = 1
     executor: str = "local"
     max_retries: int = 2  # whole-shard retries after a crash
+    package_base_url: str | None = None  # where an oa_file_list's File paths live (legacy mirrors)

@@ -12,7 +12,8 @@ from rich.console import Console
 from panel2patch.cli.app import app
 from panel2patch.cli.render import print_totals
 from panel2patch.config import ExtractConfig, RunConfig, Selection
-from panel2patch.errors import RunConfigMismatchError
+from panel2patch.enrich import EntrezConfig
+from panel2patch.errors import MissingExtraError, RunConfigMismatchError
 from panel2patch.executors import make_executor
 from panel2patch.images.decode import ImageConfig
 from panel2patch.cli.progress import RunProgress
@@ -32,7 +33,8 @@ def run_command(
         help="Where the articles are. A local folder (searched recursively) or single package: PMC .tar.gz, "
         "a folder with one .nxml/.xml and its images, a folder of XML files, eLife/PLOS publisher zips, "
         "MECA zips. Or the PMC Cloud Service: s3://pmc-oa-opendata (anonymous; AWS_ENDPOINT_URL "
-        "points it at another S3-compatible server), latest version of each article unless --pmcids names one.",
+        "points it at another S3-compatible server), latest version of each article unless --pmcids names one. "
+        "Or a legacy oa_file_list.csv (path or URL) whose .tar.gz packages are fetched over HTTPS/FTP.",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Run directory to create or resume."),
     workers: int = typer.Option(
@@ -59,6 +61,26 @@ def run_command(
         ImageConfig().max_pixels, "--max-pixels", min=1, help="Refuse images above this many pixels (decompression bombs)."
     ),
     full_text: bool = typer.Option(True, "--full-text/--no-full-text", help="Store the article body text in every sample JSON."),
+    package_base_url: str | None = typer.Option(
+        None,
+        "--package-base-url",
+        help="With an oa_file_list.csv: the URL its File paths are relative to (default: the list's own folder).",
+    ),
+    pubmed: bool = typer.Option(
+        False, "--pubmed/--no-pubmed", help="Add MeSH terms, missing abstracts and reference PMIDs from PubMed (E-utilities)."
+    ),
+    ncbi_email: str | None = typer.Option(
+        None, "--ncbi-email", envvar="NCBI_EMAIL", help="Contact e-mail sent to NCBI with --pubmed (as NCBI asks)."
+    ),
+    ncbi_api_key: str | None = typer.Option(
+        None, "--ncbi-api-key", envvar="NCBI_API_KEY", help="NCBI API key: 10 requests/s instead of 3. Never written to disk."
+    ),
+    eutils_url: str = typer.Option(
+        EntrezConfig().base_url, "--eutils-url", help="E-utilities base URL (a mirror or a test server)."
+    ),
+    pubmed_cache: Path | None = typer.Option(
+        None, "--pubmed-cache", help="Where PubMed records are cached (default: RUN_DIR/cache); share it between runs."
+    ),
     retries: int = typer.Option(2, "--retries", min=0, help="Retries of a shard whose task crashed."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Rebuild a run directory made with other settings."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
@@ -83,14 +105,18 @@ def run_command(
             image=ImageConfig(max_pixels=max_pixels, jpeg_quality=jpeg_quality, max_side=max_side),
             selection=selection,
             include_full_text=full_text,
+            pubmed=EntrezConfig(base_url=eutils_url, api_key=ncbi_api_key, email=ncbi_email, cache_dir=pubmed_cache)
+            if pubmed
+            else None,
         ),
         shard_size=shard_size,
         workers=workers,
         max_retries=retries,
+        package_base_url=package_base_url,
     )
     try:
         tasks = plan_run(source, out, config, overwrite=overwrite)
-    except (FileNotFoundError, ValueError, RunConfigMismatchError) as exc:
+    except (FileNotFoundError, ValueError, RunConfigMismatchError, MissingExtraError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     n_packages = sum(len(task.packages) for task in tasks)
@@ -99,6 +125,12 @@ def run_command(
     with RunProgress(len(tasks), console, enabled=progress) as bar:
         summary = execute_run(tasks, out, config, executor, on_outcome=bar.update)
     print_totals(summary.totals, console)
+    if summary.pubmed is not None:
+        failed = summary.pubmed["failed"]
+        console.print(
+            f"PubMed: {summary.pubmed['found']} of {summary.pubmed['pmids']} PMIDs found"
+            + (f", {len(failed)} not fetched (asked again next run): {next(iter(failed.values()))}" if failed else "")
+        )
     console.print(
         f"shards: {summary.shards} ({summary.shards_skipped} already done, {len(summary.failed_shards)} failed)"
     )

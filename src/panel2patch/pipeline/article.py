@@ -8,45 +8,45 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from pathlib import Path
 
 from panel2patch.config import ExtractConfig
+from panel2patch.enrich import apply_pubmed
 from panel2patch.errors import ItemError, Status
 from panel2patch.images.decode import decode_image, read_image_size
 from panel2patch.images.resolve import image_stem, is_image_name, original_rank, resolve_graphic
 from panel2patch.jats import parse_article
 from panel2patch.naming import article_id as make_article_id
 from panel2patch.naming import figure_key
+from panel2patch.pipeline.enrichment import PubMedLookup
 from panel2patch.pipeline.results import ArticleResult, FigureSample, IndexRow
 from panel2patch.pipeline.sample_json import figure_sample_json
-from panel2patch.records import FigureRecord, ParsedArticle
+from panel2patch.records import FigureRecord, License, ParsedArticle
 from panel2patch.sources.discover import PackageRef
 from panel2patch.sources.members import MemberReader
 from panel2patch.sources.packages import OpenedPackage, open_package
 
 
-def process_package(ref: PackageRef, config: ExtractConfig) -> ArticleResult:
+def process_package(ref: PackageRef, config: ExtractConfig, pubmed: PubMedLookup | None = None) -> ArticleResult:
+    """All rows and samples of one package. ``pubmed``: PubMed records by PMID, when enrichment is on."""
     result = ArticleResult()
     base = IndexRow(item="article", package=ref.path, package_format=ref.kind, status=Status.OK)
     if ref.duplicate_of:
         result.rows.append(_with(base, status=Status.DUPLICATE_PACKAGE, error=f"same package as {ref.duplicate_of}"))
         return result
     try:
-        package = open_package(ref, config.limits)
-        base = _with(base, package_format=package.format)
-        hint = package.license_hint
-        if hint is not None and hint.code and config.selection.license_groups is not None:
-            skip = config.selection.reason_to_skip(None, hint.group, check_pmcid=False)
-            if skip:  # decided from the source's metadata: the XML is never fetched
-                result.rows.append(_with(base, status=Status.FILTERED, error=skip, license_code=hint.code, license_group=hint.group))
-                return result
-        xml = package.read_xml()
-        article = parse_article(xml)
+        package, article = _open_and_parse(ref, config)
+    except _FilteredBySource as exc:
+        result.rows.append(_with(base, status=exc.status, error=str(exc), license_code=exc.license.code, license_group=exc.license.group))
+        return result
     except ItemError as exc:
         result.rows.append(_with(base, status=exc.status, error=str(exc)))
         return result
+    base = _with(base, package_format=package.format)
+    record = pubmed(article.meta.pmid) if pubmed is not None and article.meta.pmid else None
+    if record is not None:
+        article.meta = apply_pubmed(article.meta, record)
     meta = article.meta
-    if meta.license.code is None and package.license_hint is not None:
-        meta.license = package.license_hint
     base = _with(
         base,
         article_id=make_article_id(meta, ref.name),
@@ -55,6 +55,7 @@ def process_package(ref: PackageRef, config: ExtractConfig) -> ArticleResult:
         license_code=meta.license.code,
         license_group=meta.license.group,
         n_figures=sum(f.kind == "figure" for f in article.figures),
+        pubmed=None if pubmed is None else ("enriched" if record is not None else "not_found"),
     )
     skip = config.selection.reason_to_skip(meta.pmcid, meta.license.group)
     if skip:
@@ -69,6 +70,7 @@ def process_package(ref: PackageRef, config: ExtractConfig) -> ArticleResult:
             continue
         _process_figure(package, article, figure, _with(figure_base, item=figure.kind), config, result)
     if package.format != "xml":  # a folder of many XML files shares its images: no orphan check
+        xml = package.read_xml()
         _record_unreferenced_images(package.members, xml, _with(figure_base, item="image_file"), result)
     return result
 
@@ -94,6 +96,30 @@ def _record_unreferenced_images(members: MemberReader, xml: bytes, base: IndexRo
         else:
             row = _with(row, status=Status.IMAGE_ERROR, error=f"none of {', '.join(names)} is a readable image")
         result.rows.append(row)
+
+
+class _FilteredBySource(ItemError):
+    status = Status.FILTERED
+
+    def __init__(self, message: str, license: License) -> None:
+        super().__init__(message)
+        self.license = license
+
+
+def _open_and_parse(ref: PackageRef, config: ExtractConfig) -> tuple[OpenedPackage, ParsedArticle]:
+    """Open the package and parse its article; the source's own license metadata fills a
+    license the XML lacks, and decides ``--license`` before the XML is even fetched."""
+    download_dir = Path(config.download_dir) if config.download_dir else None
+    package = open_package(ref, config.limits, download_dir)
+    hint = package.license_hint
+    if hint is not None and hint.code and config.selection.license_groups is not None:
+        skip = config.selection.reason_to_skip(None, hint.group, check_pmcid=False)
+        if skip:
+            raise _FilteredBySource(f"{skip} (license {hint.code} from the source's metadata)", hint)
+    article = parse_article(package.read_xml())
+    if article.meta.license.code is None and hint is not None:
+        article.meta.license = hint
+    return package, article
 
 
 def _process_figure(

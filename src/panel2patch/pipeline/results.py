@@ -29,6 +29,7 @@ class IndexRow:
     doi: str | None = None
     license_code: str | None = None
     license_group: str | None = None
+    pubmed: str | None = None  # "enriched" / "not_found" when PubMed enrichment was asked for
 
 
 @dataclass

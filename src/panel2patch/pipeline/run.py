@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,14 @@ from panel2patch.errors import RunConfigMismatchError
 from panel2patch.executors import Executor, Outcome
 from panel2patch.output.atomic import write_bytes_atomic
 from panel2patch.output.report import write_report
-from panel2patch.output.shard_writer import dumps_json
+from panel2patch.output.shard_writer import dumps_json, shard_is_done
+from panel2patch.pipeline.enrichment import prefetch_pubmed
 from panel2patch.output.stats import merge_stats, summarize
 from panel2patch.pipeline.shards import ShardResult, ShardTask, plan_shards, run_shard
 from panel2patch.sources.registry import discover_source
 
 CONFIG_FILE = "config.json"
+DOWNLOAD_DIR = "downloads"
 
 
 @dataclass
@@ -30,6 +32,7 @@ class RunSummary:
     shards_skipped: int
     failed_shards: dict[int, str] = field(default_factory=dict)
     totals: dict[str, Any] = field(default_factory=dict)
+    pubmed: dict[str, Any] | None = None  # PMIDs asked, found, failed (when enrichment is on)
 
 
 def read_pmcid_list(path: Path) -> frozenset[str]:
@@ -71,7 +74,12 @@ def _check_or_write_config(out_dir: Path, config: RunConfig, source: str, n_pack
 def plan_run(source: str | Path, out_dir: Path, config: RunConfig, overwrite: bool = False) -> list[ShardTask]:
     """Discover and select packages, check or record the run's config, and cut shards."""
     source = str(source)
-    refs = discover_source(source, config.extract.selection)
+    refs = discover_source(source, config.extract.selection, config.package_base_url)
+    if any(ref.kind == "remote_tar" for ref in refs):
+        config = replace(config, extract=replace(config.extract, download_dir=str((out_dir / DOWNLOAD_DIR).resolve())))
+    pubmed = config.extract.pubmed
+    if pubmed is not None and pubmed.cache_dir is None:  # the run keeps its own cache unless told otherwise
+        config = replace(config, extract=replace(config.extract, pubmed=replace(pubmed, cache_dir=(out_dir / "cache").resolve())))
     _check_or_write_config(out_dir, config, source, len(refs), overwrite)
     tasks = plan_shards(refs, config.shard_size, out_dir, config.extract)
     _remove_stale_shards(out_dir, len(tasks))
@@ -87,6 +95,10 @@ def execute_run(
 ) -> RunSummary:
     """Run every shard (finished ones are skipped inside the task), then write the totals."""
     summary = RunSummary(out_dir=out_dir, shards=len(tasks), shards_skipped=0)
+    pending = [t for t in tasks if not shard_is_done(out_dir, t.index, t.fingerprint)]
+    if pending and pending[0].config.pubmed is not None:
+        refs = [ref for task in pending for ref in task.packages]
+        summary.pubmed = prefetch_pubmed(refs, pending[0].config.pubmed, pending[0].config)
     for outcome in executor.run(run_shard, tasks, config.max_retries):
         if outcome.error is not None:
             summary.failed_shards[outcome.task.index] = outcome.error

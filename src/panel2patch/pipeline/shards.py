@@ -14,6 +14,7 @@ from panel2patch import naming
 from panel2patch.config import ExtractConfig
 from panel2patch.output.shard_writer import ShardWriter, shard_is_done
 from panel2patch.pipeline.article import process_package
+from panel2patch.pipeline.enrichment import cached_lookup
 from panel2patch.sources.discover import PackageRef
 
 
@@ -54,6 +55,15 @@ def plan_shards(refs: list[PackageRef], shard_size: int, out_dir: Path, config: 
     return tasks
 
 
+def _drop_downloads(task: ShardTask) -> None:
+    """Remote packages are kept only until their shard is committed (a crash keeps them for the retry)."""
+    if not task.config.download_dir:
+        return
+    for ref in task.packages:
+        if ref.kind == "remote_tar":
+            (Path(task.config.download_dir) / ref.path.rsplit("/", 1)[-1]).unlink(missing_ok=True)
+
+
 def run_shard(task: ShardTask) -> ShardResult:
     """Process every package of the shard and commit its files; skip if already done."""
     out_dir = Path(task.out_dir)
@@ -61,12 +71,14 @@ def run_shard(task: ShardTask) -> ShardResult:
     if shard_is_done(out_dir, task.index, task.fingerprint):
         stats = json.loads((out_dir / naming.shard_stats(task.index)).read_bytes())
         return ShardResult(task.index, stats, skipped=True, seconds=0.0)
+    pubmed = cached_lookup(task.config.pubmed)
     writer = ShardWriter(out_dir, task.index)
     try:
         for ref in task.packages:
-            writer.add(process_package(ref, task.config))
+            writer.add(process_package(ref, task.config, pubmed))
         stats = writer.commit(task.fingerprint)
     except BaseException:
         writer.abort()
         raise
+    _drop_downloads(task)
     return ShardResult(task.index, stats, skipped=False, seconds=time.perf_counter() - started)

@@ -11,6 +11,7 @@ from panel2patch.jats.license import code_from_text, license_group
 from panel2patch.jats.safe_xml import parse_xml
 from panel2patch.records import License
 from panel2patch.sources.discover import ARTICLE_ROOT, XML_SUFFIXES, PackageRef
+from panel2patch.sources.file_list import download_package
 from panel2patch.sources.limits import ArchiveLimits
 from panel2patch.sources.members import DirectoryMembers, MemberReader, TarMembers, ZipMembers
 from panel2patch.sources.s3 import S3Members
@@ -23,7 +24,7 @@ class OpenedPackage:
     ref: PackageRef
     members: MemberReader
     xml_name: str
-    format: str  # "pmc_tar" | "zip" | "meca" | "folder" | "xml" | "pmc_s3"
+    format: str  # "pmc_tar" | "pmc_tar_remote" | "zip" | "meca" | "folder" | "xml" | "pmc_s3"
     license_hint: License | None = None  # from the source's own metadata (PMC Cloud Service JSON)
 
     def read_xml(self) -> bytes:
@@ -35,11 +36,19 @@ def _wanted_in_tar(name: str) -> bool:
     return lower.endswith(XML_SUFFIXES) or is_image_name(lower)
 
 
-def open_package(ref: PackageRef, limits: ArchiveLimits = ArchiveLimits()) -> OpenedPackage:
-    """Raise an ``ItemError`` subclass (unsafe, corrupt, too large, no XML) on failure."""
+def open_package(
+    ref: PackageRef, limits: ArchiveLimits = ArchiveLimits(), download_dir: Path | None = None
+) -> OpenedPackage:
+    """Raise an ``ItemError`` subclass (unsafe, corrupt, too large, no XML, download failed)."""
+    if ref.kind == "remote_tar":
+        if download_dir is None:
+            raise ValueError("a remote package needs a download folder")
+        local = download_package(ref.path, download_dir)
+        members: MemberReader = TarMembers(local, keep=_wanted_in_tar, limits=limits)
+        return OpenedPackage(ref, members, _find_article_xml(members, ref.name), "pmc_tar_remote")
     path = Path(ref.path) if ref.kind != "s3" else Path()
     if ref.kind == "tar":
-        members: MemberReader = TarMembers(path, keep=_wanted_in_tar, limits=limits)
+        members = TarMembers(path, keep=_wanted_in_tar, limits=limits)
         return OpenedPackage(ref, members, _find_article_xml(members, ref.name), "pmc_tar")
     if ref.kind == "zip":
         members = ZipMembers(path, limits=limits)
