@@ -46,6 +46,7 @@ class ExtractConfig:
     include_tables: bool = True  # <table-wrap> images become samples too (BIOMEDICA keeps them)
     download_dir: str | None = None  # where remote packages land until their shard is committed
     pubmed: EntrezConfig | None = None  # PubMed enrichment (MeSH, abstract, references); off when None
+    layout_backend: str | None = "classical"  # panel splitting + label OCR; None skips the panel level
 
     def to_json(self) -> dict:
         """JSON-ready; secrets (the NCBI API key) are masked, so they never reach disk."""

@@ -28,7 +28,15 @@ def test_output_contract(example_run: Path) -> None:
         assert set(members) == {"jpg", "txt", "json"}
         assert "." not in key
         meta = json.loads(members["json"])
-        assert meta["key"] == key and meta["panels"] == []
+        assert meta["key"] == key
+        width, height = meta["image"]["width"], meta["image"]["height"]
+        assert meta["panel_text"] in ("label", "reading_order", "unmatched", "single_panel")
+        assert (meta["panels"] == []) == (meta["panel_text"] == "single_panel")
+        for panel in meta["panels"]:
+            x0, y0, x1, y1 = panel["bbox"]
+            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+            assert panel["key"].startswith(key + "_p") and "." not in panel["key"]
+            assert panel["regions"] == []
         assert members["txt"].decode() == meta["figure"]["caption"]
         assert members["jpg"][:2] == b"\xff\xd8"
 
@@ -45,6 +53,17 @@ def test_every_item_is_in_the_index(example_run: Path) -> None:
     bad = [r for r in rows if Path(r["package"]).name == "pone.0060593.zip" and r["item"] != "article"]
     assert any(r["item"] == "image_file" and r["status"] == "image_error" and "t003" in (r["member"] or "") for r in bad)
     assert sum(r["status"] == "ok" and r["item"] == "figure" for r in bad) == 2
+
+
+def test_panels_get_their_subcaptions(example_run: Path) -> None:
+    """A real microscopy figure with printed A-D labels: each panel gets its own text."""
+    meta = sample_json(example_run, "PMC2467486_pone-0002804-g001")
+    assert meta["panel_text"] == "label"
+    panels = {p["label"]: p for p in meta["panels"]}
+    assert set(panels) >= {"A", "B"}
+    assert panels["A"]["subcaption"] and panels["A"]["subcaption"] != panels["B"]["subcaption"]
+    assert panels["A"]["text"].startswith(meta["caption_parse"]["preamble"][:20])
+    assert meta["caption_parse"]["subcaptions"]
 
 
 def test_full_size_image_wins_over_thumbnail(example_run: Path) -> None:

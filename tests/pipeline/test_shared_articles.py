@@ -10,7 +10,8 @@ from tests.pipeline.helpers import extract, index_rows, sample_json, samples
 @pytest.fixture(scope="module")
 def shared_run(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shared") / "run"
-    summary = extract(shared_data / "articles", out, workers=2, shard_size=20)
+    # figure-level extraction is under test here; the layout stage has its own tests and benchmark
+    summary = extract(shared_data / "articles", out, workers=2, shard_size=20, layout_backend=None)
     assert summary.failed_shards == {}
     return out
 

@@ -86,7 +86,7 @@ def mirror() -> Iterator[str]:
 
 def test_flaky_404_and_dropped_connections(mirror: str, tmp_path: Path) -> None:
     out = tmp_path / "run"
-    summary = extract(mirror, out, selection=Selection(license_groups=("commercial",)))
+    summary = extract(mirror, out, selection=Selection(license_groups=("commercial",)), layout_backend=None)
     assert summary.failed_shards == {}
     rows = {Path(r["package"]).name: r for r in index_rows(out) if r["item"] == "article"}
     assert set(rows) == {"PMC3003633.tar.gz", "PMC2467486.tar.gz", "PMC3192425.tar.gz", "PMC9999999.tar.gz"}
@@ -99,7 +99,7 @@ def test_flaky_404_and_dropped_connections(mirror: str, tmp_path: Path) -> None:
     assert not any((out / "downloads").iterdir())  # committed shards keep no package, no partial file
     # same figures as the local copies of the same packages
     local = tmp_path / "local"
-    extract(EXAMPLES / "pmc_oa_packages", local, selection=Selection(pmcids=frozenset({"PMC2467486", "PMC3192425"})))
+    extract(EXAMPLES / "pmc_oa_packages", local, selection=Selection(pmcids=frozenset({"PMC2467486", "PMC3192425"})), layout_backend=None)
     remote_samples, local_samples = samples(out), samples(local)
     for key, members in local_samples.items():
         assert remote_samples[key]["txt"] == members["txt"]

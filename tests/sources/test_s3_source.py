@@ -84,11 +84,11 @@ def s3_bucket() -> Iterator[dict[str, str]]:
 
 def test_s3_run_matches_the_local_run(s3_bucket: dict[str, str], tmp_path: Path) -> None:
     remote = tmp_path / "s3run"
-    summary = extract("s3://" + BUCKET, remote, workers=2, selection=Selection(pmcids=frozenset(s3_bucket.values()) | {"PMC99999999"}))
+    summary = extract("s3://" + BUCKET, remote, workers=2, selection=Selection(pmcids=frozenset(s3_bucket.values()) | {"PMC99999999"}), layout_backend=None)
     assert summary.failed_shards == {}
     local = tmp_path / "localrun"
     parent = pmc_folders()[0].parent
-    extract(parent, local, selection=Selection(pmcids=frozenset(s3_bucket.values())))
+    extract(parent, local, selection=Selection(pmcids=frozenset(s3_bucket.values())), layout_backend=None)
     got, expected = samples(remote), samples(local)
     assert set(got) == set(expected) and got
     for key in expected:
@@ -105,7 +105,7 @@ def test_s3_run_matches_the_local_run(s3_bucket: dict[str, str], tmp_path: Path)
 
 def test_license_selection_uses_the_metadata_before_fetching_xml(s3_bucket: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "comm"
-    extract("s3://" + BUCKET, out, selection=Selection(license_groups=("commercial",)))
+    extract("s3://" + BUCKET, out, selection=Selection(license_groups=("commercial",)), layout_backend=None)
     rows = [r for r in index_rows(out) if r["item"] == "article"]
     filtered = [r for r in rows if r["status"] == "filtered"]
     assert [r["license_code"] for r in filtered] == ["CC BY-NC"]

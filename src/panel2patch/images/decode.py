@@ -101,14 +101,24 @@ def _stretch_to_8bit(image: Image.Image) -> Image.Image:
     return Image.fromarray(scaled.astype(np.uint8), mode="L")
 
 
-def decode_image(data: bytes, config: ImageConfig = ImageConfig()) -> DecodedImage:
-    """Decode, normalise and re-encode as JPEG for the shard."""
+def prepare_image(data: bytes, config: ImageConfig = ImageConfig()) -> tuple[Image.Image, str, str]:
+    """RGB image at its shard size (downscaled to ``max_side`` when set), source format and mode."""
     image, source_format, source_mode = _decode(data, config)
     if config.max_side and max(image.size) > config.max_side:
         image.thumbnail((config.max_side, config.max_side), Image.Resampling.LANCZOS)
+    return image, source_format, source_mode
+
+
+def encode_jpeg(image: Image.Image, config: ImageConfig = ImageConfig()) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=config.jpeg_quality, optimize=False)
-    return DecodedImage(buffer.getvalue(), image.width, image.height, source_format, source_mode)
+    return buffer.getvalue()
+
+
+def decode_image(data: bytes, config: ImageConfig = ImageConfig()) -> DecodedImage:
+    """Decode, normalise and re-encode as JPEG for the shard."""
+    image, source_format, source_mode = prepare_image(data, config)
+    return DecodedImage(encode_jpeg(image, config), image.width, image.height, source_format, source_mode)
 
 
 def decode_image_file(path: str | Path, config: ImageConfig = ImageConfig()) -> Image.Image:

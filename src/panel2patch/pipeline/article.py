@@ -13,7 +13,7 @@ from pathlib import Path
 from panel2patch.config import ExtractConfig
 from panel2patch.enrich import apply_pubmed
 from panel2patch.errors import ItemError, Status
-from panel2patch.images.decode import decode_image, read_image_size
+from panel2patch.images.decode import encode_jpeg, prepare_image, read_image_size
 from panel2patch.images.resolve import image_stem, is_image_name, original_rank, resolve_graphic
 from panel2patch.jats import parse_article
 from panel2patch.naming import article_id as make_article_id
@@ -21,7 +21,8 @@ from panel2patch.naming import figure_key
 from panel2patch.pipeline.enrichment import PubMedLookup
 from panel2patch.pipeline.results import ArticleResult, FigureSample, IndexRow
 from panel2patch.pipeline.sample_json import figure_sample_json
-from panel2patch.records import FigureRecord, License, ParsedArticle
+from panel2patch.pipeline.figure_stages import analyze_figure
+from panel2patch.records import DecodedImage, FigureRecord, License, ParsedArticle
 from panel2patch.sources.discover import PackageRef
 from panel2patch.sources.members import MemberReader
 from panel2patch.sources.packages import OpenedPackage, open_package
@@ -147,23 +148,27 @@ def _process_figure(
             _set(graphic_row, Status.NO_CAPTION, "figure has no caption text", key=None)
             continue
         try:
-            image = decode_image(data, config.image)
+            image, source_format, source_mode = prepare_image(data, config.image)
         except ItemError as exc:
             _set(graphic_row, exc.status, str(exc), key=None)
             continue
+        jpeg = encode_jpeg(image, config.image)
+        decoded = DecodedImage(jpeg, image.width, image.height, source_format, source_mode)
         graphic_row.width, graphic_row.height = image.width, image.height
+        analysis = analyze_figure(image, figure, key, config)
         meta = figure_sample_json(
             key=key,
             article=article,
             figure=figure,
             href=href,
             member=member,
-            image=image,
-            image_sha256=hashlib.sha256(image.jpeg).hexdigest(),
+            image=decoded,
+            image_sha256=hashlib.sha256(jpeg).hexdigest(),
             package=package,
             include_full_text=config.include_full_text,
+            analysis=analysis,
         )
-        result.samples.append(FigureSample(key=key, jpeg=image.jpeg, caption=figure.caption, meta=meta))
+        result.samples.append(FigureSample(key=key, jpeg=jpeg, caption=figure.caption, meta=meta))
 
 
 def _best_member(members: MemberReader, href: str) -> tuple[str | None, bytes]:

@@ -1,4 +1,4 @@
-"""The ``KEY.json`` of a figure sample: article metadata, figure fields, empty hierarchy.
+"""The ``KEY.json`` of a figure sample: article metadata, figure fields, and the hierarchy.
 
 Field names follow BIOMEDICA's where they exist (article_*, image_*), grouped so a
 loader can find the hierarchy (``panels``, each with its ``regions``) in one place.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from panel2patch.pipeline.figure_stages import FigureAnalysis
 from panel2patch.records import DecodedImage, FigureRecord, ParsedArticle
 from panel2patch.sources.packages import OpenedPackage
 
@@ -25,6 +26,7 @@ def figure_sample_json(
     image_sha256: str,
     package: OpenedPackage,
     include_full_text: bool,
+    analysis: FigureAnalysis,
 ) -> dict[str, Any]:
     meta = article.meta
     return {
@@ -83,5 +85,9 @@ def figure_sample_json(
             "article_xml": package.xml_name,
             "member": member,
         },
-        "panels": [],  # filled by the layout / caption / marker stages; each panel has "regions"
+        "layout": analysis.layout,
+        "caption_parse": analysis.caption,
+        "panel_text": analysis.panel_text,
+        # the hierarchy: [] for a single-panel figure (its panel level is the figure level)
+        "panels": analysis.panels,
     }

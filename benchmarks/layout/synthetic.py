@@ -1,0 +1,3 @@
+SPLIT_SEEDS = {}
+def generate_set(split, count):
+    raise NotImplementedError

@@ -1,0 +1,145 @@
+"""The work copy of a figure and the measurements every later step reads.
+
+The figure is shrunk to ``work_max_side`` once; background colour, the content mask,
+its connected components and the typical text height are computed here, so the
+splitting and labelling steps only look things up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from panel2patch.layout.config import LayoutConfig
+from panel2patch.layout.gutters import WorkBox
+
+# Components whose smaller side reaches this many text heights are drawings or images,
+# not glyphs.
+GRAPHIC_SIDE_IN_TEXT_HEIGHTS = 2.5
+
+
+@dataclass
+class Canvas:
+    rgb: np.ndarray  # work image, uint8 (h, w, 3)
+    gray: np.ndarray  # uint8 (h, w)
+    scale: float  # original pixels per work pixel
+    background: np.ndarray  # RGB of the figure background, uint8 (3,)
+    content: np.ndarray  # bool (h, w): differs from the background
+    components: np.ndarray  # (n, 5) int32: x, y, w, h, area of content components
+    text_height: float  # typical glyph height in work pixels
+    config: LayoutConfig
+
+    @property
+    def width(self) -> int:
+        return int(self.gray.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.gray.shape[0])
+
+    @property
+    def long_side(self) -> int:
+        return max(self.width, self.height)
+
+    def is_graphic(self, box: WorkBox) -> bool:
+        """Whether ``box`` holds a drawing or picture, not only text."""
+        return self.largest_component_side(box) >= GRAPHIC_SIDE_IN_TEXT_HEIGHTS * self.text_height
+
+    def largest_component_side(self, box: WorkBox) -> float:
+        """Smaller side of the biggest content component centred in ``box``."""
+        x0, y0, x1, y1 = box
+        comps = self._big
+        if comps.shape[0] == 0:
+            return 0.0
+        cx = comps[:, 0] + comps[:, 2] / 2
+        cy = comps[:, 1] + comps[:, 3] / 2
+        inside = (cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)
+        if not inside.any():
+            return 0.0
+        # clip to the box: a component reaching across a ruled line counts only inside
+        w = np.minimum(comps[inside, 0] + comps[inside, 2], x1) - np.maximum(comps[inside, 0], x0)
+        h = np.minimum(comps[inside, 1] + comps[inside, 3], y1) - np.maximum(comps[inside, 1], y0)
+        return float(np.minimum(w, h).max())
+
+    def is_substantial(self, box: WorkBox) -> bool:
+        """Big enough to be a panel on its own (relative to the whole figure)."""
+        w, h = box[2] - box[0], box[3] - box[1]
+        side = self.config.min_panel_side_fraction * self.long_side
+        area = self.config.min_panel_area_fraction * self.width * self.height
+        return w >= side and h >= side and w * h >= area
+
+    def ink_count(self, box: WorkBox) -> int:
+        x0, y0, x1, y1 = box
+        s = self._content_sum
+        return int(s[y1, x1] - s[y0, x1] - s[y1, x0] + s[y0, x0])
+
+    def to_original(self, box: WorkBox, width: int, height: int) -> tuple[int, int, int, int]:
+        x0, y0, x1, y1 = box
+        s = self.scale
+        return (
+            max(0, min(width, int(np.floor(x0 * s)))),
+            max(0, min(height, int(np.floor(y0 * s)))),
+            max(0, min(width, int(np.ceil(x1 * s)))),
+            max(0, min(height, int(np.ceil(y1 * s)))),
+        )
+
+    def __post_init__(self) -> None:
+        side = GRAPHIC_SIDE_IN_TEXT_HEIGHTS * self.text_height
+        comps = self.components
+        big = np.minimum(comps[:, 2], comps[:, 3]) >= side if comps.size else np.zeros(0, bool)
+        self._big = comps[big] if comps.size else comps.reshape(0, 5)
+        self._content_sum = cv2.integral(self.content.astype(np.uint8))
+
+
+def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
+    height, width = rgb.shape[:2]
+    scale = max(1.0, max(height, width) / config.work_max_side)
+    if scale > 1.0:
+        size = (max(1, round(width / scale)), max(1, round(height / scale)))
+        work = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        scale = width / size[0]
+    else:
+        work = rgb
+    gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
+    background = estimate_background(work)
+    background_gray = int(cv2.cvtColor(background.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
+    content = cv2.absdiff(gray, np.full_like(gray, background_gray)) > config.uniform_tolerance
+    components = connected_boxes(content.view(np.uint8))
+    return Canvas(
+        rgb=work,
+        gray=gray,
+        scale=scale,
+        background=background,
+        content=content,
+        components=components,
+        text_height=estimate_text_height(components, max(work.shape[:2])),
+        config=config,
+    )
+
+
+def connected_boxes(mask: np.ndarray) -> np.ndarray:
+    """(n, 5) x, y, w, h, area of the 8-connected components of a 0/1 uint8 mask."""
+    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    return stats[1:].astype(np.int32)
+
+
+def estimate_background(rgb: np.ndarray) -> np.ndarray:
+    """Most common colour on the image border (quantised), averaged within its bin."""
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int32)
+    keys = (border[:, 0] >> 4) * 256 + (border[:, 1] >> 4) * 16 + (border[:, 2] >> 4)
+    mode = np.bincount(keys).argmax()
+    return border[keys == mode].mean(axis=0).round().astype(np.uint8)
+
+
+def estimate_text_height(components: np.ndarray, long_side: int) -> float:
+    """Median height of glyph-like components; a size-relative guess when there are few."""
+    fallback = max(4.0, 0.012 * long_side)
+    if components.size == 0:
+        return fallback
+    w, h, area = components[:, 2], components[:, 3], components[:, 4]
+    glyph = (h >= 4) & (h <= max(6, 0.05 * long_side)) & (w <= 2.5 * h) & (area >= 6)
+    if glyph.sum() < 5:
+        return fallback
+    return float(np.median(h[glyph]))

@@ -1,0 +1,152 @@
+"""The default layout backend: gutters, components and printed labels, on a CPU.
+
+1. Normalise the input to 8-bit RGB and build a work copy (``canvas``).
+2. Find label candidates (short isolated glyph words) and read them in one OCR call.
+3. Keep the readings that form a label sequence (A, B, C... in reading order).
+4. With two or more labels, cut along gutters until every label has its own region
+   (label grid where no gutter exists); otherwise cut where two comparable drawings
+   are separated by a gutter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from panel2patch.layout.canvas import Canvas, build_canvas
+from panel2patch.layout.config import LayoutConfig
+from panel2patch.layout.gutters import WorkBox, trim_box
+from panel2patch.layout.image_input import UnusableImage, to_rgb_array
+from panel2patch.layout.label_hits import LabelCandidate, LabelHit, find_label_candidates
+from panel2patch.layout.label_repair import prefer_gutter_split, repair_missing_labels
+from panel2patch.layout.label_reader import LabelReader, get_label_reader
+from panel2patch.layout.label_text import Reading, choose_sequence
+from panel2patch.layout.records import Panel, PanelLayout
+from panel2patch.layout.splitting import split_labeled, split_unlabeled
+
+MAX_ASPECT = 30.0  # longer / shorter side beyond which a figure is not split
+CROP_PAD = 0.3  # padding around a label crop, in label heights
+
+
+class ClassicalBackend:
+    name = "classical"
+
+    def __init__(self, config: LayoutConfig | None = None, reader: LabelReader | None = None) -> None:
+        self.config = config or LayoutConfig()
+        self._reader = reader
+
+    @property
+    def reader(self) -> LabelReader:
+        if self._reader is None:
+            self._reader = get_label_reader(self.config.label_reader, self.config.ocr_threads)
+        return self._reader
+
+    def parse(self, image: Image.Image | np.ndarray) -> PanelLayout:
+        try:
+            rgb = to_rgb_array(image)
+        except UnusableImage as exc:
+            return PanelLayout(0, 0, [], reason=f"unusable image: {exc}", backend=self.name)
+        height, width = rgb.shape[:2]
+        whole = Panel((0, 0, width, height), score=1.0)
+        if max(width, height) < self.config.min_figure_side or min(width, height) < 2:
+            return PanelLayout(width, height, [whole], reason="image too small to split", backend=self.name)
+        canvas = build_canvas(rgb, self.config)
+        content = trim_box(canvas.gray, (0, 0, canvas.width, canvas.height), self.config.uniform_tolerance)
+        if content is None:
+            return PanelLayout(width, height, [], reason="blank image: no content", backend=self.name)
+        single = Panel(canvas.to_original(content, width, height), score=1.0)
+        if max(width, height) / min(width, height) > MAX_ASPECT:
+            return PanelLayout(width, height, [single], reason="extreme aspect ratio: not split", backend=self.name)
+        if not canvas.is_graphic(content):
+            return PanelLayout(width, height, [single], reason="text only: no drawing or picture", backend=self.name)
+
+        style, hits = self._find_labels(rgb, canvas)
+        if len(hits) >= 2:
+            regions = repair_missing_labels(canvas, split_labeled(canvas, content, hits), style)
+            regions = prefer_gutter_split(canvas, content, regions, hits, style)
+        else:
+            regions = _attach_lone_label([(box, None) for box in split_unlabeled(canvas, content)], hits)
+        if regions and all(hit is not None for _, hit in regions):
+            regions.sort(key=lambda region: region[1].index)
+            panels = [self._panel(canvas, box, hit, width, height, len(regions)) for box, hit in regions]
+        else:
+            panels = reading_order([self._panel(canvas, b, h, width, height, len(regions)) for b, h in regions])
+        if not panels:
+            return PanelLayout(width, height, [single], reason="no panel found: whole content", backend=self.name)
+        has_labels = any(p.label for p in panels)
+        return PanelLayout(
+            width,
+            height,
+            panels,
+            compound=len(panels) > 1,
+            label_style=style if has_labels else None,
+            backend=self.name,
+        )
+
+    def _find_labels(self, rgb: np.ndarray, canvas: Canvas) -> tuple[str | None, list[LabelHit]]:
+        cfg = self.config
+        megapixels = rgb.shape[0] * rgb.shape[1] / 1e6
+        limit = int(cfg.label_candidates_base + cfg.label_candidates_per_megapixel * megapixels)
+        candidates = find_label_candidates(canvas, min(cfg.max_label_candidates, limit))
+        if not candidates or self.config.label_reader == "none":
+            return None, []
+        crops = [_label_crop(rgb, canvas, c) for c in candidates]
+        texts = self.reader.read(crops)
+        readings = [Reading(c.box, text, conf) for c, (text, conf) in zip(candidates, texts) if text]
+        style, chosen = choose_sequence(readings)
+        hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
+        return style, hits
+
+    def _panel(
+        self, canvas: Canvas, box: WorkBox, hit: LabelHit | None, width: int, height: int, count: int
+    ) -> Panel:
+        bbox = canvas.to_original(box, width, height)
+        if hit is None:
+            return Panel(bbox, score=1.0 if count == 1 else 0.5)
+        return Panel(
+            bbox,
+            label=hit.text,
+            label_bbox=None if hit.inferred else canvas.to_original(hit.box, width, height),
+            score=round(min(1.0, max(0.5, hit.confidence)), 3),
+        )
+
+
+def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> np.ndarray:
+    """The candidate cut from the original image, padded, as dark glyphs on light."""
+    height, width = rgb.shape[:2]
+    x0, y0, x1, y1 = canvas.to_original(candidate.box, width, height)
+    pad = max(2, int(round(CROP_PAD * (y1 - y0))))
+    crop = rgb[max(0, y0 - pad) : min(height, y1 + pad), max(0, x0 - pad) : min(width, x1 + pad)]
+    if not candidate.dark:
+        crop = 255 - crop
+    return np.ascontiguousarray(crop)
+
+
+def _attach_lone_label(
+    regions: list[tuple[WorkBox, LabelHit | None]], hits: list[LabelHit]
+) -> list[tuple[WorkBox, LabelHit | None]]:
+    """One label read (a single-panel figure "A", or the rest were missed): keep it if inside."""
+    if len(hits) != 1:
+        return regions
+    hit = hits[0]
+    x, y = hit.center
+    out = []
+    for box, _ in regions:
+        inside = box[0] <= x < box[2] and box[1] <= y < box[3]
+        out.append((box, hit if inside else None))
+    return out
+
+
+def reading_order(panels: list[Panel]) -> list[Panel]:
+    """Rows (boxes overlapping vertically with the row's first box), then left to right."""
+    rows: list[list[Panel]] = []
+    for panel in sorted(panels, key=lambda p: (p.bbox[1], p.bbox[0])):
+        y_mid = (panel.bbox[1] + panel.bbox[3]) / 2
+        for row in rows:
+            top, bottom = row[0].bbox[1], row[0].bbox[3]
+            if top <= y_mid < bottom:
+                row.append(panel)
+                break
+        else:
+            rows.append([panel])
+    return [panel for row in rows for panel in sorted(row, key=lambda p: p.bbox[0])]

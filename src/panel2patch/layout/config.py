@@ -1,0 +1,38 @@
+"""Settings of the classical layout backend. Every threshold is relative to the figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LayoutConfig:
+    # Analysis runs on a copy whose longer side is at most this many pixels; boxes are
+    # mapped back to the original. Label crops for OCR are cut from the original.
+    work_max_side: int = 1100
+    # A row / column is "uniform" (background, gutter or a ruled separator line) when the
+    # spread of its grey values stays within this many levels (JPEG noise is ~±15).
+    uniform_tolerance: int = 40
+    # Smallest gutter worth cutting at, as a fraction of the figure's longer side
+    # (separator lines of one pixel are always accepted).
+    min_gutter_fraction: float = 0.004
+    # A piece counts as a panel of its own when both sides reach this fraction of the
+    # figure's longer side and its area this fraction of the figure's area.
+    min_panel_side_fraction: float = 0.06
+    min_panel_area_fraction: float = 0.008
+    # Figures whose longer side is below this many pixels are returned as one panel.
+    min_figure_side: int = 24
+    # Panel-label candidates: glyph height bounds as fractions of the longer side of the
+    # work image (and at least ``label_min_height_px`` work pixels).
+    label_min_height_px: int = 6
+    label_max_height_fraction: float = 0.06
+    # Candidate labels sent to OCR per figure (best-ranked first): a base number plus more
+    # per megapixel of the original (bigger figures hold more panels and take longer to
+    # decode anyway), up to a ceiling.
+    label_candidates_base: int = 10
+    label_candidates_per_megapixel: float = 6.0
+    max_label_candidates: int = 40
+    # Read labels with an OCR engine ("rapidocr", "tesserocr" or "none").
+    label_reader: str = "rapidocr"
+    # Threads of the OCR engine; 1 suits a process pool, 2 a single-figure call.
+    ocr_threads: int = 2

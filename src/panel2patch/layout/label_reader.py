@@ -1,0 +1,157 @@
+"""Read panel-label crops with an OCR engine whose model ships in its package.
+
+``RapidOCRLabelReader`` (the ``[ocr]`` extra) runs RapidOCR's recogniser only: all
+crops of a figure are pasted side by side into one text line and read in one call, and
+each recognised character goes back to the crop it came from by its column. That costs
+about as much as two single-crop calls. ``TesserocrLabelReader`` uses Debian's
+tesseract through tesserocr when that is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import cv2
+import numpy as np
+
+from panel2patch.extras import require
+
+LINE_HEIGHT = 48  # the recogniser's input height
+SLOT_GAP = 24  # white space between pasted crops, in pixels of the line
+
+
+@runtime_checkable
+class LabelReader(Protocol):
+    name: str
+
+    def read(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        """Text and confidence for each RGB crop (dark glyphs on a light background)."""
+        ...
+
+
+class NullLabelReader:
+    """Reads nothing: layout from gutters and geometry alone."""
+
+    name = "none"
+
+    def read(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        return [("", 0.0) for _ in crops]
+
+
+class RapidOCRLabelReader:
+    name = "rapidocr"
+
+    def __init__(self, threads: int = 2) -> None:
+        rapidocr = require("rapidocr", purpose="panel label OCR")
+        require("onnxruntime", purpose="panel label OCR")
+        self._engine = rapidocr.RapidOCR(
+            params={
+                "Global.log_level": "error",
+                # the recogniser pads every input to this width at least; labels are short
+                "Rec.rec_img_shape": [3, LINE_HEIGHT, LINE_HEIGHT],
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
+
+    def read(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        line, slots = paste_in_line(crops)
+        result = self._engine(line, use_det=False, use_cls=False, use_rec=True, return_word_box=True)
+        texts = _split_by_slots(result, slots, line.shape[1])
+        if texts is None:  # unexpected result shape: read crop by crop
+            return [self._read_one(crop) for crop in crops]
+        return texts
+
+    def _read_one(self, crop: np.ndarray) -> tuple[str, float]:
+        line, _ = paste_in_line([crop])
+        result = self._engine(line, use_det=False, use_cls=False, use_rec=True)
+        txts = getattr(result, "txts", None) or ("",)
+        scores = getattr(result, "scores", None) or (0.0,)
+        return _ascii(txts[0]), float(scores[0])
+
+
+class TesserocrLabelReader:
+    """Debian tesseract in-process (``apt-get install tesseract-ocr``, ``pip install tesserocr``)."""
+
+    name = "tesserocr"
+
+    def __init__(self, tessdata: str = "/usr/share/tesseract-ocr/5/tessdata") -> None:
+        tesserocr = require("tesserocr", extra="ocr", purpose="panel label OCR with tesseract")
+        self._api = tesserocr.PyTessBaseAPI(path=tessdata, lang="eng", psm=tesserocr.PSM.SINGLE_WORD)
+        self._image = require("PIL.Image")
+
+    def read(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        out = []
+        for crop in crops:
+            gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+            big = cv2.resize(gray, None, fx=4, fy=4, interpolation=cv2.INTER_LANCZOS4)
+            big = cv2.copyMakeBorder(big, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+            self._api.SetImage(self._image.fromarray(big))
+            out.append((_ascii(self._api.GetUTF8Text()), self._api.MeanTextConf() / 100.0))
+        return out
+
+
+def paste_in_line(crops: Sequence[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Crops scaled to the line height and pasted left to right with white gaps."""
+    parts, slots, x = [], [], 0
+    for crop in crops:
+        h, w = crop.shape[:2]
+        width = max(1, round(w * LINE_HEIGHT / max(1, h)))
+        if parts:
+            parts.append(np.full((LINE_HEIGHT, SLOT_GAP, 3), 255, np.uint8))
+            x += SLOT_GAP
+        parts.append(cv2.resize(crop, (width, LINE_HEIGHT), interpolation=cv2.INTER_AREA))
+        slots.append((x, x + width))
+        x += width
+    if x < LINE_HEIGHT:
+        parts.append(np.full((LINE_HEIGHT, LINE_HEIGHT - x, 3), 255, np.uint8))
+    return np.ascontiguousarray(np.concatenate(parts, axis=1)), slots
+
+
+def _split_by_slots(result, slots: list[tuple[int, int]], line_width: int) -> list[tuple[str, float]] | None:
+    """Give each recognised character to the crop its column falls in."""
+    try:
+        words = result.word_results[0]
+        length = float(words.line_txt_len)
+        score = float(result.scores[0])
+        per_slot = [[] for _ in slots]
+        for chars, cols in zip(words.words, words.word_cols):
+            for char, col in zip(chars, cols):
+                x = (col + 0.5) * line_width / length if length else 0.0
+                index = min(range(len(slots)), key=lambda i: _distance_to_slot(x, slots[i]))
+                per_slot[index].append(char)
+    except (AttributeError, IndexError, TypeError, ValueError, ZeroDivisionError):
+        txts = getattr(result, "txts", None)
+        if not txts:
+            return [("", 0.0) for _ in slots]
+        tokens = txts[0].split()
+        if len(tokens) != len(slots):
+            return None
+        return [(_ascii(t), float(result.scores[0])) for t in tokens]
+    return [(_ascii("".join(chars)), score) for chars in per_slot]
+
+
+def _distance_to_slot(x: float, slot: tuple[int, int]) -> float:
+    start, end = slot
+    return 0.0 if start <= x < end else min(abs(x - start), abs(x - end))
+
+
+def _ascii(text: str) -> str:
+    return "".join(ch for ch in text if ch.isascii() and ch.isprintable() and not ch.isspace())
+
+
+_READERS = {"rapidocr": RapidOCRLabelReader, "tesserocr": TesserocrLabelReader, "none": NullLabelReader}
+
+
+@functools.lru_cache(maxsize=4)
+def get_label_reader(name: str = "rapidocr", threads: int = 2) -> LabelReader:
+    """A cached reader per process (engines take ~1 s to load)."""
+    if name not in _READERS:
+        raise ValueError(f"unknown label reader {name!r}; choose from {sorted(_READERS)}")
+    if name == "rapidocr":
+        return RapidOCRLabelReader(threads=threads)
+    return _READERS[name]()

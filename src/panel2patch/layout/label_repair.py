@@ -1,0 +1,121 @@
+"""Use the label sequence to check and repair the split.
+
+* A hole in the sequence (A, C read; B missed) suggests a missed panel: the region given
+  to A (pieces without a label join the label before them) usually holds B as well. If
+  it splits into exactly one more drawing per missing letter, the extra pieces become
+  those panels, labelled by inference (no label box). A sequence that starts late
+  (B, C read) is repaired the same way from the first region.
+* When the gutters alone cut the figure into a regular grid, or into at least as many
+  pieces as the sequence implies, and every label read sits in its own piece, the
+  gutter split wins and the labels that were not read are inferred in reading order.
+"""
+
+from __future__ import annotations
+
+from panel2patch.layout.canvas import Canvas
+from panel2patch.layout.gutters import WorkBox
+from panel2patch.layout.label_hits import LabelHit
+from panel2patch.layout.label_text import ROMAN
+from panel2patch.layout.splitting import split_unlabeled
+
+Region = tuple[WorkBox, LabelHit | None]
+GRID_AREA_RATIO = 0.4  # pieces of a regular grid differ in area by less than this factor
+
+
+def label_text(index: int, style: str | None) -> str | None:
+    """The label at ``index`` of a sequence in ``style`` ("upper", "lower", "roman", "digit")."""
+    if style == "upper" and index < 26:
+        return chr(ord("A") + index)
+    if style == "lower" and index < 26:
+        return chr(ord("a") + index)
+    if style == "roman" and index < len(ROMAN):
+        return ROMAN[index]
+    if style == "digit":
+        return str(index + 1)
+    return None
+
+
+def repair_missing_labels(canvas: Canvas, regions: list[Region], style: str | None) -> list[Region]:
+    labelled = sorted((hit.index, i) for i, (_, hit) in enumerate(regions) if hit is not None)
+    if not labelled:
+        return regions
+    out = list(regions)
+    extra: list[Region] = []
+    # (index of the label whose region may hide panels, first missing index, count, label first?)
+    plans = []
+    if labelled[0][0] > 0:
+        plans.append((labelled[0][1], 0, labelled[0][0], False))
+    for (index, i), (next_index, _) in zip(labelled, labelled[1:]):
+        if next_index - index > 1:
+            plans.append((i, index + 1, next_index - index - 1, True))
+    for i, first_missing, count, label_first in plans:
+        box, hit = regions[i]
+        parts = reading_order(split_unlabeled(canvas, box))
+        if len(parts) != count + 1:
+            continue
+        own = next((p for p in parts if _contains(p, hit.center)), None)
+        if own is None or parts.index(own) != (0 if label_first else count):
+            continue
+        out[i] = (own, hit)
+        others = [p for p in parts if p != own]
+        for k, part in enumerate(others):
+            extra.extend(_inferred(part, first_missing + k, style))
+    return out + extra
+
+
+def prefer_gutter_split(
+    canvas: Canvas, content: WorkBox, regions: list[Region], hits: list[LabelHit], style: str | None
+) -> list[Region]:
+    """The gutter split, labelled, when it agrees with the labels and explains more panels."""
+    parts = reading_order(split_unlabeled(canvas, content))
+    if len(parts) <= len(regions):
+        return regions
+    owner: dict[int, LabelHit] = {}
+    for hit in hits:
+        index = next((k for k, p in enumerate(parts) if _contains(p, hit.center)), None)
+        if index is None or index in owner:
+            return regions  # a label outside every piece, or two labels in one piece
+        owner[index] = hit
+    present = {hit.index for _, hit in regions if hit is not None}
+    top = max(present, default=-1)
+    holes = any(i not in present for i in range(top + 1))
+    areas = [(p[2] - p[0]) * (p[3] - p[1]) for p in parts]
+    regular = min(areas) >= GRID_AREA_RATIO * max(areas)
+    in_order = all(part_index == hit.index for part_index, hit in owner.items())
+    if not ((holes and len(parts) == top + 1) or (regular and in_order)):
+        return regions
+    out: list[Region] = []
+    for k, part in enumerate(parts):
+        if k in owner:
+            out.append((part, owner[k]))
+        elif in_order and len(parts) <= 26:
+            out.extend(_inferred(part, k, style) or [(part, None)])
+        else:
+            out.append((part, None))
+    return out
+
+
+def _inferred(part: WorkBox, index: int, style: str | None) -> list[Region]:
+    text = label_text(index, style)
+    if text is None:
+        return [(part, None)]
+    point = (part[0], part[1], part[0], part[1])
+    return [(part, LabelHit(point, text, index, 0.5, inferred=True))]
+
+
+def _contains(box: WorkBox, point: tuple[float, float]) -> bool:
+    return box[0] <= point[0] < box[2] and box[1] <= point[1] < box[3]
+
+
+def reading_order(boxes: list[WorkBox]) -> list[WorkBox]:
+    """Rows (boxes whose middle falls within the row's first box), then left to right."""
+    rows: list[list[WorkBox]] = []
+    for box in sorted(boxes, key=lambda b: (b[1], b[0])):
+        mid = (box[1] + box[3]) / 2
+        for row in rows:
+            if row[0][1] <= mid < row[0][3]:
+                row.append(box)
+                break
+        else:
+            rows.append([box])
+    return [b for row in rows for b in sorted(row, key=lambda b: b[0])]

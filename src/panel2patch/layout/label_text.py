@@ -1,0 +1,223 @@
+"""Panel-label strings: parse OCR output and pick the figure's label sequence.
+
+Accepted styles: ``A``, ``a``, ``(a)``, ``A.``, ``a)``, ``i``/``ii``/``iii``, ``1``/``2``/``3``.
+The sequence (A, B, C...) decides what is a label: OCR reads of axis ticks and stray
+letters drop out because they break the sequence or its reading order, and the letter
+case of look-alike glyphs (c/C, o/O, s/S...) follows the rest of the sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from panel2patch.layout.gutters import WorkBox
+
+_WRAPPED = re.compile(r"^[(\[]?([A-Za-z]{1,4}|[0-9]{1,2})[)\].:,]?$")
+ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+# Glyphs whose upper and lower case look alike; OCR guesses their case.
+CASELESS = set("cosuvwxzpk")
+# OCR confusions for single-glyph labels.
+_CONFUSIONS = {"0": "O", "5": "S", "8": "B", "6": "G", "1": "I", "|": "I", "l": "I"}
+STYLES = ("upper", "lower", "roman", "digit")
+SIZE_BAND = 1.35  # label heights of one figure stay within this factor of each other
+MAX_HOLE = 3  # consecutive labels may skip at most this many letters (missed reads)
+MIN_LABEL_SPACING = 2.5  # label centres lie at least this many label heights apart
+MIN_LETTER_COMPLETENESS = 0.55  # share of the letters up to the last one that were read
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One OCR result on a label candidate, in work-image coordinates."""
+
+    box: WorkBox
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Parsed:
+    style: str  # "letter", "roman" or "digit"
+    index: int  # 0-based
+    bare: str  # "A", "b", "ii", "3"
+
+
+def parse_label(text: str) -> list[Parsed]:
+    """Every way ``text`` can be read as a panel label (letters may also be roman numerals)."""
+    text = "".join(ch for ch in text if ch.isascii() and not ch.isspace())
+    match = _WRAPPED.match(text)
+    if not match:
+        return []
+    core = match.group(1)
+    out: list[Parsed] = []
+    if core.isdigit():
+        number = int(core)
+        if 1 <= number <= 30:
+            out.append(Parsed("digit", number - 1, str(number)))
+        if len(core) == 1 and core in _CONFUSIONS and text == core:
+            letter = _CONFUSIONS[core]
+            out.append(Parsed("letter", ord(letter) - ord("A"), letter))
+        return out
+    if len(core) == 1:
+        out.append(Parsed("letter", ord(core.upper()) - ord("A"), core))
+    if core.lower() in ROMAN and (core.islower() or core.isupper()):
+        out.append(Parsed("roman", ROMAN.index(core.lower()), core.lower()))
+    return out
+
+
+@dataclass(frozen=True)
+class Chosen:
+    reading: Reading
+    index: int
+    text: str
+
+
+def choose_sequence(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]]:
+    """The most convincing label sequence among the readings: (style, labels)."""
+    best: tuple[float, str | None, list[Chosen]] = (0.0, None, [])
+    for style in ("letter", "roman", "digit"):
+        options = [(r, p) for r in readings for p in parse_label(r.text) if p.style == style]
+        chosen = _consistent_subset(options)
+        if len(chosen) < 2 or not _plausible(style, chosen):
+            continue
+        # letters win ties; digits need more evidence (axis ticks are digits too)
+        weight = {"letter": 1.0, "roman": 0.9, "digit": 0.75}[style]
+        score = weight * len(chosen) * _completeness(chosen)
+        if score > best[0]:
+            best = (score, style, chosen)
+    _, style, chosen = best
+    if style == "letter":
+        style, chosen = _resolve_case(chosen)
+    return style, sorted(chosen, key=lambda c: c.index)
+
+
+def _consistent_subset(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
+    """The best label sequence among readings of one size (labels of a figure share a size)."""
+    best: list[Chosen] = []
+    best_key = (0.0, 0)
+    for ref in sorted({_height(r) for r, _ in options}, reverse=True):
+        band = [(r, p) for r, p in options if ref / SIZE_BAND <= _height(r) <= ref * SIZE_BAND]
+        chosen = _sequence_in_band(band)
+        if len(chosen) < 2:
+            continue
+        key = (len(chosen) * _completeness(chosen), ref)
+        if key > best_key:
+            best, best_key = chosen, key
+    return best
+
+
+def _sequence_in_band(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
+    # one reading per index (the more confident, then taller), one index per reading
+    by_index: dict[int, tuple[Reading, Parsed]] = {}
+    for reading, parsed in sorted(options, key=lambda o: (-o[0].confidence, -_height(o[0]))):
+        if parsed.index not in by_index and not any(r is reading for r, _ in by_index.values()):
+            by_index[parsed.index] = (reading, parsed)
+    items = _spaced([(i, r, p) for i, (r, p) in by_index.items()])
+    items = _in_reading_order(items)
+    # a sequence starts near its beginning and has few holes
+    items.sort(key=lambda t: t[0])
+    kept: list[tuple[int, Reading, Parsed]] = []
+    for item in items:
+        limit = 2 if not kept else kept[-1][0] + 1 + MAX_HOLE
+        if item[0] <= limit:
+            kept.append(item)
+    return [Chosen(r, i, p.bare) for i, r, p in kept]
+
+
+def _spaced(items: list[tuple[int, Reading, Parsed]]) -> list[tuple[int, Reading, Parsed]]:
+    """Two panel labels are never closer than a few label heights (a panel lies between);
+    stacked list markers "(a) ... (b) ..." in a text block are."""
+    kept: list[tuple[int, Reading, Parsed]] = []
+    for item in sorted(items, key=lambda t: t[0]):
+        box = item[1].box
+        h = max(_height(item[1]), *(_height(k[1]) for k in kept)) if kept else _height(item[1])
+        if all(_center_gap(box, k[1].box) >= MIN_LABEL_SPACING * h for k in kept):
+            kept.append(item)
+    return kept
+
+
+def _center_gap(a: WorkBox, b: WorkBox) -> float:
+    return max(abs((a[0] + a[2]) - (b[0] + b[2])), abs((a[1] + a[3]) - (b[1] + b[3]))) / 2
+
+
+def _in_reading_order(items: list[tuple[int, Reading, Parsed]]) -> list[tuple[int, Reading, Parsed]]:
+    """Longest run of labels whose order matches rows-then-columns or columns-then-rows."""
+    if len(items) <= 2:
+        return items
+    best: list[tuple[int, Reading, Parsed]] = []
+    for row_major in (True, False):
+        keys = _reading_keys([t[1] for t in items], row_major)
+        ordered = [t for _, t in sorted(zip(keys, items), key=lambda kt: kt[0])]
+        run = _longest_increasing(ordered)
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+def _reading_keys(readings: list[Reading], row_major: bool) -> list[tuple[int, int]]:
+    """(band, position in band): bands are rows (or columns) of labels that line up."""
+    lead, cross = (1, 0) if row_major else (0, 1)
+    tolerance = 0.6 * max(_height(r) for r in readings)
+    order = sorted(range(len(readings)), key=lambda i: readings[i].box[lead])
+    band_of = [0] * len(readings)
+    band, band_start = -1, None
+    for i in order:
+        start = readings[i].box[lead]
+        if band_start is None or start > band_start + tolerance:
+            band, band_start = band + 1, start
+        band_of[i] = band
+    return [(band_of[i], readings[i].box[cross]) for i in range(len(readings))]
+
+
+def _longest_increasing(seq: list[tuple[int, Reading, Parsed]]) -> list[tuple[int, Reading, Parsed]]:
+    n = len(seq)
+    length = [1] * n
+    prev = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if seq[j][0] < seq[i][0] and length[j] + 1 > length[i]:
+                length[i], prev[i] = length[j] + 1, j
+    end = max(range(n), key=lambda i: length[i])
+    out = []
+    while end >= 0:
+        out.append(seq[end])
+        end = prev[end]
+    return out[::-1]
+
+
+def _plausible(style: str, chosen: list[Chosen]) -> bool:
+    """Numbers and numerals must start at the first one; numbers need more evidence (ticks)."""
+    if style == "letter":
+        return _completeness(chosen) >= MIN_LETTER_COMPLETENESS
+    starts = min(c.index for c in chosen) == 0
+    if style == "roman":
+        return starts
+    return starts and len(chosen) >= 3 and _completeness(chosen) == 1.0
+
+
+def _completeness(chosen: list[Chosen]) -> float:
+    top = max(c.index for c in chosen) + 1
+    return len(chosen) / top
+
+
+def _resolve_case(chosen: list[Chosen]) -> tuple[str, list[Chosen]]:
+    decided = [c.text for c in chosen if c.text.lower() not in CASELESS]
+    uppers = sum(t.isupper() for t in decided)
+    lowers = len(decided) - uppers
+    if not decided:
+        upper = sum(c.text.isupper() for c in chosen) >= len(chosen) / 2
+    else:
+        upper = uppers >= lowers
+    fixed = [Chosen(c.reading, c.index, c.text.upper() if upper else c.text.lower()) for c in chosen]
+    return ("upper" if upper else "lower"), fixed
+
+
+def missing_indices(chosen: Sequence[Chosen]) -> list[int]:
+    """Holes in the sequence (a missing letter suggests a missed panel)."""
+    present = {c.index for c in chosen}
+    return [i for i in range(max(present, default=-1) + 1) if i not in present]
+
+
+def _height(reading: Reading) -> int:
+    return reading.box[3] - reading.box[1]

@@ -1,0 +1,53 @@
+"""The per-figure stages after decoding: layout (panels + labels), caption parsing, hierarchy.
+
+Each stage is optional and isolated: a stage that fails on one figure records its error in
+the figure's JSON and the figure is still written at figure level.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from panel2patch.captions import parse_caption
+from panel2patch.config import ExtractConfig
+from panel2patch.layout import PanelLayout, parse_layout
+from panel2patch.pipeline.hierarchy import panel_records
+from panel2patch.records import FigureRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FigureAnalysis:
+    panels: list[dict[str, Any]] = field(default_factory=list)
+    layout: dict[str, Any] | None = None  # compound, reason, label_style, backend (or error)
+    caption: dict[str, Any] | None = None  # preamble, subcaptions, marker_phrases, scale_bars
+    panel_text: str = "single_panel"  # how panel texts were matched (see hierarchy.assign_panel_texts)
+
+
+def _layout(image: Image.Image, config: ExtractConfig) -> tuple[PanelLayout | None, dict[str, Any] | None]:
+    if config.layout_backend is None:
+        return None, None
+    try:
+        layout = parse_layout(image, backend=config.layout_backend)
+    except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
+        log.warning("layout failed: %s", exc, exc_info=True)
+        return None, {"error": f"{type(exc).__name__}: {exc}"}
+    info = {k: v for k, v in layout.to_dict().items() if k not in ("panels", "width", "height")}
+    return layout, info
+
+
+def analyze_figure(image: Image.Image, figure: FigureRecord, key: str, config: ExtractConfig) -> FigureAnalysis:
+    layout, layout_info = _layout(image, config)
+    labels = [label for label in (layout.labels if layout else []) if label]
+    caption = parse_caption(figure.caption, image_labels=labels or None)
+    analysis = FigureAnalysis(layout=layout_info, caption=caption.to_dict())
+    if layout is not None:
+        analysis.panels, analysis.panel_text = panel_records(key, layout, caption, figure.mentions)
+    else:
+        analysis.panel_text = "no_layout"
+    return analysis
