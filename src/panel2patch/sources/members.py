@@ -53,6 +53,24 @@ def check_member_name(name: str) -> str:
     return str(path)
 
 
+class SizedMembers:
+    """The shared half of readers that know every member's size up front."""
+
+    remote = False
+    _sizes: dict[str, int]
+
+    def names(self) -> list[str]:
+        return sorted(self._sizes)
+
+    def size(self, name: str) -> int:
+        return self._sizes[name]
+
+    def _known(self, name: str) -> str:
+        if name not in self._sizes:
+            raise KeyError(name)
+        return name
+
+
 class _Budget:
     """Counts bytes read from one package against the total cap."""
 
@@ -75,10 +93,8 @@ def _check_count(n: int, limits: ArchiveLimits) -> None:
         raise ArchiveTooLargeError(f"{n} members (cap {limits.max_members})")
 
 
-class DirectoryMembers:
+class DirectoryMembers(SizedMembers):
     """Files under a folder; symlinks and anything outside the folder are ignored."""
-
-    remote = False
 
     def __init__(
         self, root: Path, limits: ArchiveLimits = ArchiveLimits(), recursive: bool = True
@@ -90,22 +106,12 @@ class DirectoryMembers:
             self._sizes[path.relative_to(root).as_posix()] = path.stat().st_size
             _check_count(len(self._sizes), limits)
 
-    def names(self) -> list[str]:
-        return sorted(self._sizes)
-
-    def size(self, name: str) -> int:
-        return self._sizes[name]
-
     def read(self, name: str) -> bytes:
-        if name not in self._sizes:
-            raise KeyError(name)
-        self._budget.charge(name, self._sizes[name])
+        self._budget.charge(self._known(name), self._sizes[name])
         return (self.root / name).read_bytes()
 
     def read_head(self, name: str, nbytes: int = HEAD_BYTES) -> bytes:
-        if name not in self._sizes:
-            raise KeyError(name)
-        with (self.root / name).open("rb") as handle:
+        with (self.root / self._known(name)).open("rb") as handle:
             return handle.read(nbytes)
 
 
@@ -176,14 +182,12 @@ class ZipMembers:
         self._zip.close()
 
 
-class TarMembers:
+class TarMembers(SizedMembers):
     """Members of a (gzipped) tar, e.g. a PMC ``oa_package`` tarball.
 
     A tar.gz has no random access, so the wanted members (``keep`` decides by name) are
     read into memory in one streaming pass; everything else (PDFs, videos) is skipped.
     """
-
-    remote = False
 
     def __init__(
         self,
@@ -214,12 +218,6 @@ class TarMembers:
                     self._data[name] = handle.read() if handle else b""
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise ArchiveError(f"cannot read tar: {exc}") from exc
-
-    def names(self) -> list[str]:
-        return sorted(self._sizes)
-
-    def size(self, name: str) -> int:
-        return self._sizes[name]
 
     def read(self, name: str) -> bytes:
         if name not in self._data:

@@ -24,7 +24,7 @@ from typing import Any
 from panel2patch.errors import ArchiveError, NoArticleXMLError
 from panel2patch.extras import require
 from panel2patch.sources.discover import PackageRef
-from panel2patch.sources.members import HEAD_BYTES
+from panel2patch.sources.members import HEAD_BYTES, SizedMembers
 
 _VERSIONED = re.compile(r"^(PMC\d+)\.(\d+)$")
 _PMCID = re.compile(r"^(PMC\d+)(?:\.(\d+))?$", re.IGNORECASE)
@@ -97,7 +97,7 @@ def discover_s3(url: str, pmcids: Iterable[str] | None = None) -> list[PackageRe
     return sorted(refs, key=lambda r: (len(r.name), r.name))
 
 
-class S3Members:
+class S3Members(SizedMembers):
     """The objects of one article version prefix, fetched on demand (never the whole prefix)."""
 
     remote = True
@@ -119,17 +119,9 @@ class S3Members:
             if entry.get("type") == "file"
         }
 
-    def names(self) -> list[str]:
-        return sorted(self._sizes)
-
-    def size(self, name: str) -> int:
-        return self._sizes[name]
-
     def read(self, name: str) -> bytes:
-        if name not in self._sizes:
-            raise KeyError(name)
         try:
-            return self.fs.cat_file(f"{self.root}/{name}")
+            return self.fs.cat_file(f"{self.root}/{self._known(name)}")
         except OSError as exc:
             raise ArchiveError(f"cannot fetch {name}: {exc}") from exc
 
