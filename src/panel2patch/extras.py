@@ -18,6 +18,7 @@ _EXTRA_OF = {
     "pubmed_parser": "bench",
     "s3fs": "s3",
     "matplotlib": "report",
+    "sklearn": "concepts",
 }
 
 
