@@ -47,6 +47,7 @@ class ExtractConfig:
     download_dir: str | None = None  # where remote packages land until their shard is committed
     pubmed: EntrezConfig | None = None  # PubMed enrichment (MeSH, abstract, references); off when None
     layout_backend: str | None = "classical"  # panel splitting + label OCR; None skips the panel level
+    concepts: bool = True  # panel kinds and BIOMEDICA concepts from pixels + text
 
     def to_json(self) -> dict:
         """JSON-ready; secrets (the NCBI API key) are masked, so they never reach disk."""

@@ -13,6 +13,7 @@ from typing import Any
 from PIL import Image
 
 from panel2patch.captions import parse_caption
+from panel2patch.concepts import label_figure, label_panel
 from panel2patch.config import ExtractConfig
 from panel2patch.layout import PanelLayout, parse_layout
 from panel2patch.pipeline.hierarchy import panel_records
@@ -27,6 +28,7 @@ class FigureAnalysis:
     layout: dict[str, Any] | None = None  # compound, reason, label_style, backend (or error)
     caption: dict[str, Any] | None = None  # preamble, subcaptions, marker_phrases, scale_bars
     panel_text: str = "single_panel"  # how panel texts were matched (see hierarchy.assign_panel_texts)
+    concepts: dict[str, Any] | None = None  # figure-level kind + concepts (source, confidence each)
 
 
 def _layout(image: Image.Image, config: ExtractConfig) -> tuple[PanelLayout | None, dict[str, Any] | None]:
@@ -50,4 +52,21 @@ def analyze_figure(image: Image.Image, figure: FigureRecord, key: str, config: E
         analysis.panels, analysis.panel_text = panel_records(key, layout, caption, figure.mentions)
     else:
         analysis.panel_text = "no_layout"
+    if config.concepts:
+        _label_concepts(image, figure, analysis)
     return analysis
+
+
+def _label_concepts(image: Image.Image, figure: FigureRecord, analysis: FigureAnalysis) -> None:
+    """Kind and concepts for the figure (whole image + caption) and for each panel (crop + its
+    own sub-caption: the shared preamble would bias every panel the same way)."""
+    try:
+        analysis.concepts = label_figure(image, figure.caption).to_dict()
+        for panel in analysis.panels:
+            crop = image.crop(tuple(panel["bbox"]))
+            labels = label_panel(crop, panel["subcaption"]).to_dict()
+            panel["kind"], panel["kind_score"] = labels["kind"], labels["kind_score"]
+            panel["concepts"] = labels["concepts"]
+    except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
+        log.warning("concept labelling failed: %s", exc, exc_info=True)
+        analysis.concepts = {"error": f"{type(exc).__name__}: {exc}"}

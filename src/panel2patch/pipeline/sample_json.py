@@ -88,6 +88,7 @@ def figure_sample_json(
         "layout": analysis.layout,
         "caption_parse": analysis.caption,
         "panel_text": analysis.panel_text,
+        "figure_concepts": analysis.concepts,
         # the hierarchy: [] for a single-panel figure (its panel level is the figure level)
         "panels": analysis.panels,
     }
