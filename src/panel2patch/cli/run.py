@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from panel2patch.cli.app import app
 from panel2patch.cli.render import print_totals
@@ -17,13 +18,21 @@ from panel2patch.errors import MissingExtraError, RunConfigMismatchError
 from panel2patch.executors import make_executor
 from panel2patch.images.decode import ImageConfig
 from panel2patch.cli.progress import RunProgress
+from panel2patch.layout import available_backends
 from panel2patch.pipeline.run import execute_run, plan_run, read_pmcid_list
+
+NO_LAYOUT = "none"
 
 
 class LicenseGroup(str, Enum):
     commercial = "commercial"
     noncommercial = "noncommercial"
     other = "other"
+
+
+class ExecutorName(str, Enum):
+    local = "local"
+    ray = "ray"
 
 
 @app.command("run")
@@ -36,9 +45,27 @@ def run_command(
         "points it at another S3-compatible server), latest version of each article unless --pmcids names one. "
         "Or a legacy oa_file_list.csv (path or URL) whose .tar.gz packages are fetched over HTTPS/FTP.",
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Run directory to create or resume."),
+    out: str = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        help="Run directory to create or resume: a local path, or an fsspec URL such as s3://bucket/run "
+        "(credentials from the usual chain; AWS_ENDPOINT_URL for another S3-compatible server).",
+    ),
     workers: int = typer.Option(
-        os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (1 = run in this process)."
+        os.cpu_count() or 1,
+        "--workers",
+        "-w",
+        min=1,
+        help="Worker processes (1 = run in this process); with --executor ray, the CPUs of the local cluster it starts.",
+    ),
+    executor_name: ExecutorName = typer.Option(
+        ExecutorName.local, "--executor", help="Where shards run: local processes, or a Ray cluster ([ray] extra)."
+    ),
+    address: str | None = typer.Option(
+        None,
+        "--address",
+        help="With --executor ray: join a running cluster (auto, or ray://host:port) instead of starting a local one.",
     ),
     pmcids: Path | None = typer.Option(
         None,
@@ -81,6 +108,12 @@ def run_command(
     pubmed_cache: Path | None = typer.Option(
         None, "--pubmed-cache", help="Where PubMed records are cached (default: RUN_DIR/cache); share it between runs."
     ),
+    layout: str = typer.Option(
+        "classical", "--layout", help=f"Panel layout backend, or '{NO_LAYOUT}' for figure-level samples only (much faster)."
+    ),
+    concepts: bool = typer.Option(
+        True, "--concepts/--no-concepts", help="Label figure and panel kinds and BIOMEDICA concepts (pixels + text)."
+    ),
     retries: int = typer.Option(2, "--retries", min=0, help="Retries of a shard whose task crashed."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Rebuild a run directory made with other settings."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
@@ -90,10 +123,18 @@ def run_command(
     Re-running the same command resumes: finished shards are skipped, missing or deleted ones rebuilt.
     """
     console = Console(stderr=True)
+    if layout != NO_LAYOUT and layout not in available_backends():
+        console.print(f"[red]error:[/red] unknown --layout {layout!r}; choose from {', '.join(available_backends() + [NO_LAYOUT])}")
+        raise typer.Exit(2)
+    if address and executor_name is not ExecutorName.ray:
+        console.print("[red]error:[/red] --address is for --executor ray")
+        raise typer.Exit(2)
     try:
         wanted = read_pmcid_list(pmcids) if pmcids else None
-    except ValueError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        # made first, so a missing extra fails before any work
+        executor = make_executor(executor_name.value, workers, **({"address": address} if address else {}))
+    except (ValueError, MissingExtraError) as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     selection = Selection(
         pmcids=wanted,
@@ -108,20 +149,23 @@ def run_command(
             pubmed=EntrezConfig(base_url=eutils_url, api_key=ncbi_api_key, email=ncbi_email, cache_dir=pubmed_cache)
             if pubmed
             else None,
+            layout_backend=None if layout == NO_LAYOUT else layout,
+            concepts=concepts,
         ),
         shard_size=shard_size,
         workers=workers,
+        executor=executor_name.value,
         max_retries=retries,
         package_base_url=package_base_url,
     )
     try:
         tasks = plan_run(source, out, config, overwrite=overwrite)
     except (FileNotFoundError, ValueError, RunConfigMismatchError, MissingExtraError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     n_packages = sum(len(task.packages) for task in tasks)
-    console.print(f"found {n_packages} package(s) in {source} -> {len(tasks)} shard(s), {workers} worker(s)")
-    executor = make_executor("local", workers)
+    where = f"Ray cluster at {address}" if address else f"{workers} worker(s), {executor_name.value}"
+    console.print(f"found {n_packages} package(s) in {source} -> {len(tasks)} shard(s), {where}")
     with RunProgress(len(tasks), console, enabled=progress) as bar:
         summary = execute_run(tasks, out, config, executor, on_outcome=bar.update)
     print_totals(summary.totals, console)
@@ -135,7 +179,7 @@ def run_command(
         f"shards: {summary.shards} ({summary.shards_skipped} already done, {len(summary.failed_shards)} failed)"
     )
     for shard, error in summary.failed_shards.items():
-        console.print(f"[red]shard {shard} failed:[/red] {error}")
-    typer.echo(f"output: {out.resolve()}  (report: {out.resolve() / 'report.md'})")
+        console.print(f"[red]shard {shard} failed:[/red] {escape(error)}")
+    typer.echo(f"output: {summary.out_dir}  (report: {summary.out_dir}/report.md)")
     if summary.failed_shards:
         raise typer.Exit(1)

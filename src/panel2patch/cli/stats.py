@@ -1,4 +1,4 @@
-"""``panel2patch stats``: totals of a run directory."""
+"""``panel2patch stats``: totals of a run directory (a local path or a URL such as s3://bucket/run)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,26 @@ from rich.console import Console
 
 from panel2patch.cli.app import app
 from panel2patch.cli.render import print_totals
+from panel2patch.errors import MissingExtraError
 from panel2patch.output.stats import merge_stats, summarize
+from panel2patch.output.storage import is_url
 from panel2patch.pipeline.run import load_shard_stats
 
 
 @app.command("stats")
 def stats_command(
-    run_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="A run directory made by `panel2patch run`."),
+    run_dir: str = typer.Argument(..., help="A run directory made by `panel2patch run` (a path or a URL)."),
     as_json: bool = typer.Option(False, "--json", help="Print the totals as one JSON object."),
 ) -> None:
     """Print the totals of a run: articles, figures written, figures and articles per status."""
-    parts = load_shard_stats(run_dir)
+    if not is_url(run_dir) and not Path(run_dir).is_dir():
+        typer.echo(f"error: {run_dir} is not a directory", err=True)
+        raise typer.Exit(2)
+    try:
+        parts = load_shard_stats(run_dir)
+    except MissingExtraError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     if not parts:
         typer.echo(f"error: {run_dir} holds no finished shard (no stats/*.json)", err=True)
         raise typer.Exit(2)

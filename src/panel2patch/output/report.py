@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 
 from panel2patch import naming
-from panel2patch.output.atomic import write_bytes_atomic
+from panel2patch.output.storage import RunStorage
 
 EXAMPLES_PER_STATUS = 5
 
@@ -19,10 +20,13 @@ def _table(title: str, counts: dict[str, int]) -> list[str]:
     return lines + [""]
 
 
-def failure_examples(out_dir: Path) -> dict[str, list[dict[str, Any]]]:
+def failure_examples(storage: RunStorage) -> dict[str, list[dict[str, Any]]]:
     examples: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted((out_dir / naming.SHARD_DIR).glob("*.parquet")):
-        table = pq.read_table(path, columns=["item", "package", "fig_id", "status", "error"])
+    for name in storage.list(naming.SHARD_DIR):
+        if not name.endswith(".parquet"):
+            continue
+        data = io.BytesIO(storage.read_bytes(f"{naming.SHARD_DIR}/{name}"))
+        table = pq.read_table(data, columns=["item", "package", "fig_id", "status", "error"])
         for row in table.to_pylist():
             if row["status"] != "ok":
                 bucket = examples.setdefault(f"{row['item']}:{row['status']}", [])
@@ -31,9 +35,24 @@ def failure_examples(out_dir: Path) -> dict[str, list[dict[str, Any]]]:
     return examples
 
 
-def write_report(out_dir: Path, totals: dict[str, Any]) -> None:
+def _stage_table(totals: dict[str, Any]) -> list[str]:
+    """Where the workers' time went, per stage, and per sample written."""
+    stages = totals.get("seconds_by_stage") or {}
+    total = totals.get("seconds") or 0.0
+    if not total:
+        return []
+    samples = max(totals.get("samples", 0), 1)
+    rows = dict(stages)
+    rows["other (not timed by a stage)"] = max(total - sum(stages.values()), 0.0)
+    lines = ["| stage | worker seconds | ms per sample | share |", "|---|---|---|---|"]
+    for stage, seconds in sorted(rows.items(), key=lambda kv: -kv[1]):
+        lines.append(f"| {stage} | {seconds:.1f} | {1000 * seconds / samples:.1f} | {seconds / total:.0%} |")
+    return lines + [""]
+
+
+def write_report(storage: RunStorage, totals: dict[str, Any]) -> None:
     lines = [
-        f"# panel2patch run report: `{out_dir}`",
+        f"# panel2patch run report: `{storage.location}`",
         "",
         f"- packages found: **{totals['packages']}**, distinct articles: **{totals['articles']}**",
         f"- figures seen: **{totals['figures']}**, written as samples: **{totals['figures_ok']}**",
@@ -50,7 +69,10 @@ def write_report(out_dir: Path, totals: dict[str, Any]) -> None:
         lines += _table("table (as image) status", totals["tables_by_status"])
     if totals.get("image_files_by_status"):
         lines += _table("image file not named by the XML", totals["image_files_by_status"])
-    examples = failure_examples(out_dir)
+    timing = _stage_table(totals)
+    if timing:
+        lines += ["## Worker time by stage", ""] + timing
+    examples = failure_examples(storage)
     if examples:
         lines += ["## Examples of each non-ok status", ""]
         for status, rows in sorted(examples.items()):
@@ -59,4 +81,4 @@ def write_report(out_dir: Path, totals: dict[str, Any]) -> None:
                 where = Path(row["package"]).name + (f" / {row['fig_id']}" if row["fig_id"] else "")
                 lines.append(f"- `{where}`: {row['error']}")
             lines.append("")
-    write_bytes_atomic(out_dir / "report.md", "\n".join(lines).encode("utf-8"))
+    storage.write_bytes("report.md", "\n".join(lines).encode("utf-8"))

@@ -70,4 +70,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "tables_by_status": stats.get("tables_by_status", {}),
         "image_files_by_status": stats.get("image_files_by_status", {}),
         "samples": stats.get("samples", 0),
+        # processing time summed over shards (CPU-seconds of workers, not wall time of the run)
+        "seconds": round(stats.get("seconds", 0.0), 3),
+        "seconds_by_stage": {k: round(v, 3) for k, v in sorted(stats.get("seconds_by_stage", {}).items())},
     }

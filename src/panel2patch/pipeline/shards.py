@@ -13,8 +13,10 @@ from typing import Any
 from panel2patch import naming
 from panel2patch.config import ExtractConfig
 from panel2patch.output.shard_writer import ShardWriter, shard_is_done
+from panel2patch.output.storage import open_run_storage
 from panel2patch.pipeline.article import process_package
 from panel2patch.pipeline.enrichment import cached_lookup
+from panel2patch.pipeline.timing import collect_stage_seconds
 from panel2patch.sources.discover import PackageRef
 
 
@@ -22,13 +24,15 @@ from panel2patch.sources.discover import PackageRef
 class ShardTask:
     index: int
     packages: tuple[PackageRef, ...]
-    out_dir: str
+    out_dir: str  # the run's storage location: an absolute path or a URL (see output.storage)
     config: ExtractConfig
     fingerprint: str
 
 
 @dataclass
 class ShardResult:
+    """What a task sends back: the shard's counters only (never samples), so it stays small."""
+
     index: int
     stats: dict[str, Any]
     skipped: bool
@@ -43,8 +47,11 @@ def _input_signature(ref: PackageRef) -> list[Any]:
         return [ref.path, ref.kind, ref.duplicate_of, None, None]
 
 
-def plan_shards(refs: list[PackageRef], shard_size: int, out_dir: Path, config: ExtractConfig) -> list[ShardTask]:
-    """Shard i holds packages [i*size, (i+1)*size) of the sorted list."""
+def plan_shards(refs: list[PackageRef], shard_size: int, out_dir: str | Path, config: ExtractConfig) -> list[ShardTask]:
+    """Shard i holds packages [i*size, (i+1)*size) of the sorted list.
+
+    The fingerprint covers the config and each package's path, size and mtime, not the
+    executor or the output location: any executor can resume any other's run."""
     config_print = config.fingerprint()
     tasks = []
     for index, start in enumerate(range(0, len(refs), shard_size)):
@@ -66,19 +73,20 @@ def _drop_downloads(task: ShardTask) -> None:
 
 def run_shard(task: ShardTask) -> ShardResult:
     """Process every package of the shard and commit its files; skip if already done."""
-    out_dir = Path(task.out_dir)
+    storage = open_run_storage(task.out_dir)
     started = time.perf_counter()
-    if shard_is_done(out_dir, task.index, task.fingerprint):
-        stats = json.loads((out_dir / naming.shard_stats(task.index)).read_bytes())
+    if shard_is_done(storage, task.index, task.fingerprint):
+        stats = json.loads(storage.read_bytes(naming.shard_stats(task.index)))
         return ShardResult(task.index, stats, skipped=True, seconds=0.0)
     pubmed = cached_lookup(task.config.pubmed)
-    writer = ShardWriter(out_dir, task.index)
-    try:
-        for ref in task.packages:
-            writer.add(process_package(ref, task.config, pubmed))
-        stats = writer.commit(task.fingerprint)
-    except BaseException:
-        writer.abort()
-        raise
+    with collect_stage_seconds() as timings:
+        writer = ShardWriter(storage, task.index)
+        try:
+            for ref in task.packages:
+                writer.add(process_package(ref, task.config, pubmed))
+            stats = writer.commit(task.fingerprint, timings, seconds=time.perf_counter() - started)
+        except BaseException:
+            writer.abort()
+            raise
     _drop_downloads(task)
     return ShardResult(task.index, stats, skipped=False, seconds=time.perf_counter() - started)
