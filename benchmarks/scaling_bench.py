@@ -27,7 +27,6 @@ import argparse
 import functools
 import importlib
 import json
-import math
 import os
 import platform
 import resource

@@ -15,10 +15,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from real_figures import load_annotations, load_figure  # noqa: E402
+from real_figures import load_annotations, load_figure
 
-from panel2patch.layout import Panel, PanelLayout, parse_layout  # noqa: E402
-from panel2patch.layout.render import render_layout  # noqa: E402
+from panel2patch.layout import Panel, PanelLayout, parse_layout
+from panel2patch.layout.render import render_layout
 
 CELL = 520
 

@@ -48,6 +48,7 @@ class ExtractConfig:
     pubmed: EntrezConfig | None = None  # PubMed enrichment (MeSH, abstract, references); off when None
     layout_backend: str | None = "classical"  # panel splitting + label OCR; None skips the panel level
     concepts: bool = True  # panel kinds and BIOMEDICA concepts from pixels + text
+    markers: bool = True  # arrows, arrowheads, asterisks, boxes -> regions with caption phrases
 
     def to_json(self) -> dict:
         """JSON-ready; secrets (the NCBI API key) are masked, so they never reach disk."""

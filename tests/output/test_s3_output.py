@@ -27,11 +27,12 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-s
 
 
 @pytest.fixture(scope="module")
-def s3() -> Iterator[Any]:
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    settings = {"AWS_ENDPOINT_URL": f"http://{host}:{port}", **CREDENTIALS}
+    settings = {"AWS_ENDPOINT_URL": f"http://{host}:{port}", **CREDENTIALS,
+                "PANEL2PATCH_SCRATCH": str(tmp_path_factory.mktemp("scratch"))}  # spooled uploads land here
     previous = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
     client = boto3.client("s3", endpoint_url=settings["AWS_ENDPOINT_URL"])

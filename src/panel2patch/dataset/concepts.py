@@ -52,6 +52,8 @@ def figure_concept_entries(meta: Mapping[str, Any]) -> list[Any]:
     before any concept labeller ran (the XML says so)."""
     figure = meta.get("figure") or {}
     entries = meta.get("figure_concepts") or figure.get("concepts") or []
+    if isinstance(entries, Mapping):  # a run's labeller output: {"kind", "concepts": [...], ...}
+        entries = entries.get("concepts") or []
     if not entries and figure.get("kind") == "table":
         return [{"global": TABLES, "source": "jats", "confidence": 1.0}]
     return list(entries)

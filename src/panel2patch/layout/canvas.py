@@ -13,11 +13,16 @@ import cv2
 import numpy as np
 
 from panel2patch.layout.config import LayoutConfig
-from panel2patch.layout.gutters import WorkBox
+from panel2patch.layout.gutters import WorkBox, find_gutters, trim_box
 
 # Components whose smaller side reaches this many text heights are drawings or images,
 # not glyphs.
 GRAPHIC_SIDE_IN_TEXT_HEIGHTS = 2.5
+DARK_INK_BELOW = 110  # grey level of dark glyphs (black, red, blue, green text) and lines
+MAX_FLAT_GUTTER = 0.02  # widest gutter of a flat non-page colour, as a share of the long side
+PAGE_SHARE = 0.4  # share of the border in the commonest colour for it to count as a page
+NO_PAGE = -1000  # background grey that no pixel is near
+COARSE = 4  # drawings are found on a mask shrunk this many times (any ink keeps a pixel)
 
 
 @dataclass
@@ -26,8 +31,11 @@ class Canvas:
     gray: np.ndarray  # uint8 (h, w)
     scale: float  # original pixels per work pixel
     background: np.ndarray  # RGB of the figure background, uint8 (3,)
+    background_gray: int  # grey of the page, or NO_PAGE when pictures reach the border
     content: np.ndarray  # bool (h, w): differs from the background
-    components: np.ndarray  # (n, 5) int32: x, y, w, h, area of content components
+    components: np.ndarray  # (n, 5) int32: x, y, w, h, area of content components (coarse)
+    dark_ink: np.ndarray  # bool (h, w): dark pixels (text, lines)
+    dark_components: np.ndarray  # (n, 5) int32: components of ``dark_ink``
     text_height: float  # typical glyph height in work pixels
     config: LayoutConfig
 
@@ -70,6 +78,15 @@ class Canvas:
         area = self.config.min_panel_area_fraction * self.width * self.height
         return w >= side and h >= side and w * h >= area
 
+    def trim(self, box: WorkBox) -> WorkBox | None:
+        """``box`` without the uniform rows and columns at its edges (None if blank)."""
+        return trim_box(self.gray, box, self.config.uniform_tolerance, self.background_gray)
+
+    def gutters(self, box: WorkBox, axis: int) -> list:
+        """Gutters (runs of uniform lines) across ``box`` along ``axis``."""
+        max_flat = max(4, round(MAX_FLAT_GUTTER * self.long_side))
+        return find_gutters(self.gray, box, axis, self.config.uniform_tolerance, self.background_gray, max_flat)
+
     def ink_count(self, box: WorkBox) -> int:
         x0, y0, x1, y1 = box
         s = self._content_sum
@@ -103,20 +120,41 @@ def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
     else:
         work = rgb
     gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
-    background = estimate_background(work)
+    background, is_page = estimate_background(work)
     background_gray = int(cv2.cvtColor(background.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
+    # pictures up to the border (no page): only flat lines count as gutters
+    page_gray = background_gray if is_page else NO_PAGE
     content = cv2.absdiff(gray, np.full_like(gray, background_gray)) > config.uniform_tolerance
-    components = connected_boxes(content.view(np.uint8))
+    dark_ink = gray < DARK_INK_BELOW
+    dark_components = connected_boxes(dark_ink.view(np.uint8))
     return Canvas(
         rgb=work,
         gray=gray,
         scale=scale,
         background=background,
+        background_gray=page_gray,
         content=content,
-        components=components,
-        text_height=estimate_text_height(components, max(work.shape[:2])),
+        components=coarse_components(content),
+        dark_ink=dark_ink,
+        dark_components=dark_components,
+        text_height=estimate_text_height(dark_components, max(work.shape[:2])),
         config=config,
     )
+
+
+def coarse_components(mask: np.ndarray) -> np.ndarray:
+    """Components of ``mask`` at 1/COARSE resolution, in full-resolution pixels.
+
+    Only big components matter for telling drawings from text; shrinking with INTER_AREA
+    and keeping any non-zero pixel preserves one-pixel lines."""
+    h, w = mask.shape
+    if h < 4 * COARSE or w < 4 * COARSE:
+        return connected_boxes(mask.view(np.uint8))
+    small = cv2.resize(mask.view(np.uint8) * 255, (w // COARSE, h // COARSE), interpolation=cv2.INTER_AREA) > 0
+    boxes = connected_boxes(small.view(np.uint8)).astype(np.int64)
+    boxes[:, :4] *= COARSE
+    boxes[:, 4] *= COARSE * COARSE
+    return boxes.astype(np.int32)
 
 
 def connected_boxes(mask: np.ndarray) -> np.ndarray:
@@ -125,12 +163,15 @@ def connected_boxes(mask: np.ndarray) -> np.ndarray:
     return stats[1:].astype(np.int32)
 
 
-def estimate_background(rgb: np.ndarray) -> np.ndarray:
-    """Most common colour on the image border (quantised), averaged within its bin."""
+def estimate_background(rgb: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Most common colour on the image border (quantised), averaged within its bin, and
+    whether it is a page at all (the border is mostly that colour, not picture content)."""
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int32)
     keys = (border[:, 0] >> 4) * 256 + (border[:, 1] >> 4) * 16 + (border[:, 2] >> 4)
-    mode = np.bincount(keys).argmax()
-    return border[keys == mode].mean(axis=0).round().astype(np.uint8)
+    counts = np.bincount(keys)
+    mode = counts.argmax()
+    colour = border[keys == mode].mean(axis=0).round().astype(np.uint8)
+    return colour, counts[mode] >= PAGE_SHARE * keys.size
 
 
 def estimate_text_height(components: np.ndarray, long_side: int) -> float:

@@ -15,17 +15,24 @@ from PIL import Image
 
 from panel2patch.layout.canvas import Canvas, build_canvas
 from panel2patch.layout.config import LayoutConfig
-from panel2patch.layout.gutters import WorkBox, trim_box
+from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.image_input import UnusableImage, to_rgb_array
-from panel2patch.layout.label_hits import LabelCandidate, LabelHit, find_label_candidates
-from panel2patch.layout.label_repair import prefer_gutter_split, repair_missing_labels
+from panel2patch.layout.label_hits import (
+    LabelCandidate,
+    LabelHit,
+    find_label_candidates,
+)
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
-from panel2patch.layout.label_text import Reading, choose_sequence
+from panel2patch.layout.label_repair import prefer_gutter_split, repair_missing_labels
+from panel2patch.layout.label_split import split_labeled
+from panel2patch.layout.label_text import Reading, choose_sequence, parse_label
 from panel2patch.layout.records import Panel, PanelLayout
-from panel2patch.layout.splitting import split_labeled, split_unlabeled
+from panel2patch.layout.splitting import split_unlabeled
 
 MAX_ASPECT = 30.0  # longer / shorter side beyond which a figure is not split
-CROP_PAD = 0.3  # padding around a label crop, in label heights
+CROP_PAD = 0.12  # padding around a label crop, in label heights
+FIRST_ROUND = 5  # candidates read first
+FIRST_ROUND_SINGLE = 4  # ... when the gutters find a single panel
 
 
 class ClassicalBackend:
@@ -51,7 +58,7 @@ class ClassicalBackend:
         if max(width, height) < self.config.min_figure_side or min(width, height) < 2:
             return PanelLayout(width, height, [whole], reason="image too small to split", backend=self.name)
         canvas = build_canvas(rgb, self.config)
-        content = trim_box(canvas.gray, (0, 0, canvas.width, canvas.height), self.config.uniform_tolerance)
+        content = canvas.trim((0, 0, canvas.width, canvas.height))
         if content is None:
             return PanelLayout(width, height, [], reason="blank image: no content", backend=self.name)
         single = Panel(canvas.to_original(content, width, height), score=1.0)
@@ -60,12 +67,13 @@ class ClassicalBackend:
         if not canvas.is_graphic(content):
             return PanelLayout(width, height, [single], reason="text only: no drawing or picture", backend=self.name)
 
-        style, hits = self._find_labels(rgb, canvas)
+        pieces = split_unlabeled(canvas, content)
+        style, hits = self._find_labels(rgb, canvas, len(pieces))
         if len(hits) >= 2:
             regions = repair_missing_labels(canvas, split_labeled(canvas, content, hits), style)
-            regions = prefer_gutter_split(canvas, content, regions, hits, style)
+            regions = prefer_gutter_split(pieces, regions, hits, style)
         else:
-            regions = _attach_lone_label([(box, None) for box in split_unlabeled(canvas, content)], hits)
+            regions = _attach_lone_label([(box, None) for box in pieces], hits)
         if regions and all(hit is not None for _, hit in regions):
             regions.sort(key=lambda region: region[1].index)
             panels = [self._panel(canvas, box, hit, width, height, len(regions)) for box, hit in regions]
@@ -83,19 +91,31 @@ class ClassicalBackend:
             backend=self.name,
         )
 
-    def _find_labels(self, rgb: np.ndarray, canvas: Canvas) -> tuple[str | None, list[LabelHit]]:
+    def _find_labels(self, rgb: np.ndarray, canvas: Canvas, pieces: int) -> tuple[str | None, list[LabelHit]]:
+        """Read the best-ranked candidates in two rounds: a few first, the rest only when
+        the first round leaves the label sequence possibly incomplete (most figures
+        either show no label-like text at all or have their few labels among the best).
+        ``pieces`` is how many panels the gutters alone find."""
         cfg = self.config
         megapixels = rgb.shape[0] * rgb.shape[1] / 1e6
         limit = int(cfg.label_candidates_base + cfg.label_candidates_per_megapixel * megapixels)
         candidates = find_label_candidates(canvas, min(cfg.max_label_candidates, limit))
-        if not candidates or self.config.label_reader == "none":
+        if not candidates or cfg.label_reader == "none":
             return None, []
-        crops = [_label_crop(rgb, canvas, c) for c in candidates]
-        texts = self.reader.read(crops)
-        readings = [Reading(c.box, text, conf) for c, (text, conf) in zip(candidates, texts) if text]
+        first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND]
+        readings = self._read(rgb, canvas, first)
         style, chosen = choose_sequence(readings)
+        if len(candidates) > len(first) and _may_be_incomplete(readings, chosen, pieces):
+            # read them all again in one line: the recogniser reads a crop a little
+            # differently beside other crops, and one line keeps the reads consistent
+            readings = self._read(rgb, canvas, candidates)
+            style, chosen = choose_sequence(readings)
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
         return style, hits
+
+    def _read(self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate]) -> list[Reading]:
+        texts = self.reader.read([_label_crop(rgb, canvas, c) for c in candidates])
+        return [Reading(c.box, text, conf) for c, (text, conf) in zip(candidates, texts) if text]
 
     def _panel(
         self, canvas: Canvas, box: WorkBox, hit: LabelHit | None, width: int, height: int, count: int
@@ -115,11 +135,21 @@ def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> n
     """The candidate cut from the original image, padded, as dark glyphs on light."""
     height, width = rgb.shape[:2]
     x0, y0, x1, y1 = canvas.to_original(candidate.box, width, height)
-    pad = max(2, int(round(CROP_PAD * (y1 - y0))))
+    pad = max(2, round(CROP_PAD * (y1 - y0)))
     crop = rgb[max(0, y0 - pad) : min(height, y1 + pad), max(0, x0 - pad) : min(width, x1 + pad)]
     if not candidate.dark:
         crop = 255 - crop
     return np.ascontiguousarray(crop)
+
+
+def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bool:
+    """After the first round: read on unless nothing read looks like a panel label."""
+    return bool(chosen) or any(_looks_like_label(r.text) for r in readings)
+
+
+def _looks_like_label(text: str) -> bool:
+    """A letter in a label style ("A", "(b)", "c.") or a roman numeral."""
+    return any(p.style in ("letter", "roman") for p in parse_label(text))
 
 
 def _attach_lone_label(

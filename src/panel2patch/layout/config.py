@@ -29,10 +29,11 @@ class LayoutConfig:
     # Candidate labels sent to OCR per figure (best-ranked first): a base number plus more
     # per megapixel of the original (bigger figures hold more panels and take longer to
     # decode anyway), up to a ceiling.
-    label_candidates_base: int = 10
+    label_candidates_base: int = 12
     label_candidates_per_megapixel: float = 6.0
     max_label_candidates: int = 40
     # Read labels with an OCR engine ("rapidocr", "tesserocr" or "none").
     label_reader: str = "rapidocr"
-    # Threads of the OCR engine; 1 suits a process pool, 2 a single-figure call.
-    ocr_threads: int = 2
+    # Threads of the OCR engine. 1 suits a process pool (one worker per core) and stays
+    # fast on a busy machine; 2 lowers the latency of a single call on an idle one.
+    ocr_threads: int = 1

@@ -15,6 +15,8 @@ import numpy as np
 # (x0, y0, x1, y1) in work-image pixels, exclusive ends.
 WorkBox = tuple[int, int, int, int]
 
+FLAT_TOLERANCE = 12  # spread of a flat line of any colour (JPEG noise included)
+DARK_TOLERANCE = 12  # spread allowed in a black page line (grows with the line's brightness)
 HORIZONTAL = 0  # a horizontal gutter (a run of rows): cutting it stacks pieces top to bottom
 VERTICAL = 1  # a vertical gutter (a run of columns): pieces side by side
 
@@ -30,26 +32,49 @@ class Gutter:
         return self.end - self.start
 
 
-def uniform_lines(gray: np.ndarray, box: WorkBox, axis: int, tolerance: int) -> np.ndarray:
-    """Boolean flags, one per row (axis=HORIZONTAL) or column (VERTICAL) of ``box``."""
+def uniform_lines(
+    gray: np.ndarray, box: WorkBox, axis: int, tolerance: int, background: int, page_only: bool = False
+) -> np.ndarray:
+    """Boolean flags, one per row (axis=HORIZONTAL) or column (VERTICAL) of ``box``.
+
+    A line is uniform when it is flat (a drawn separator, a solid gutter of any colour)
+    or when it stays near the background colour within ``tolerance`` (a page gutter with
+    JPEG ringing). Near-black lines must be flatter: the dark background of a micrograph
+    (noise of a few levels around 20) is not a black gutter (0 plus ringing).
+    """
+    page, flat = _line_flags(gray, box, axis, tolerance, background)
+    return page if page_only else page | flat
+
+
+def _line_flags(
+    gray: np.ndarray, box: WorkBox, axis: int, tolerance: int, background: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(page-coloured lines, flat lines) of ``box`` along ``axis``, from one pass."""
     x0, y0, x1, y1 = box
     region = gray[y0:y1, x0:x1]
     reduce_axis = 1 if axis == HORIZONTAL else 0
-    spread = region.max(axis=reduce_axis).astype(np.int16) - region.min(axis=reduce_axis)
-    return spread <= tolerance
+    top = region.max(axis=reduce_axis).astype(np.int16)
+    bottom = region.min(axis=reduce_axis).astype(np.int16)
+    spread = top - bottom
+    near_page = (top - background <= tolerance) & (background - bottom <= tolerance)
+    page = near_page & (spread <= np.minimum(tolerance, DARK_TOLERANCE + top // 4))
+    return page, spread <= FLAT_TOLERANCE
 
 
-def trim_box(gray: np.ndarray, box: WorkBox, tolerance: int) -> WorkBox | None:
-    """Shrink ``box`` past uniform rows/columns at its edges; None when nothing is left."""
+def trim_box(gray: np.ndarray, box: WorkBox, tolerance: int, background: int) -> WorkBox | None:
+    """Shrink ``box`` past page-coloured rows/columns at its edges; None when nothing is left.
+
+    Without a page (pictures up to the border) nothing is trimmed. A solid block of one
+    colour is content, not margin."""
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return None
-    rows = uniform_lines(gray, box, HORIZONTAL, tolerance)
+    rows = uniform_lines(gray, box, HORIZONTAL, tolerance, background, page_only=True)
     content_rows = np.flatnonzero(~rows)
     if content_rows.size == 0:
         return None
     y0, y1 = y0 + int(content_rows[0]), y0 + int(content_rows[-1]) + 1
-    cols = uniform_lines(gray, (x0, y0, x1, y1), VERTICAL, tolerance)
+    cols = uniform_lines(gray, (x0, y0, x1, y1), VERTICAL, tolerance, background, page_only=True)
     content_cols = np.flatnonzero(~cols)
     if content_cols.size == 0:
         return None
@@ -57,11 +82,27 @@ def trim_box(gray: np.ndarray, box: WorkBox, tolerance: int) -> WorkBox | None:
     return (x0, y0, x1, y1)
 
 
-def find_gutters(gray: np.ndarray, box: WorkBox, axis: int, tolerance: int, min_width: int) -> list[Gutter]:
-    """Interior runs of uniform lines in a trimmed ``box`` that are at least ``min_width`` wide."""
-    flags = uniform_lines(gray, box, axis, tolerance)
+def find_gutters(
+    gray: np.ndarray, box: WorkBox, axis: int, tolerance: int, background: int, max_flat: int
+) -> list[Gutter]:
+    """Interior runs of uniform lines across ``box``.
+
+    Flat lines that are not page-coloured count only in runs at most ``max_flat`` wide:
+    a separator line or a coloured gutter, not a solid block (which is content)."""
+    page, flat = _line_flags(gray, box, axis, tolerance, background)
+    flat_only = flat & ~page
+    marks = page.copy()
+    for a, b in _runs(flat_only):
+        if b - a <= max_flat:
+            marks[a:b] = True
     offset = box[1] if axis == HORIZONTAL else box[0]
-    return [Gutter(axis, offset + a, offset + b) for a, b in _interior_runs(flags) if b - a >= min_width]
+    return [Gutter(axis, offset + a, offset + b) for a, b in _interior_runs(marks)]
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    edges = np.diff(padded)
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
 def _interior_runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -91,3 +132,55 @@ def cut_box(box: WorkBox, gutters: list[Gutter]) -> list[WorkBox]:
     if stop > start:
         pieces.append((x0, start, x1, stop) if axis == HORIZONTAL else (start, y0, stop, y1))
     return pieces
+
+
+SEAM_STEP = 10  # grey-level step between the strips either side of a seam, per row
+SEAM_ROWS = 0.6  # share of rows (columns) that must show the step
+SEAM_STRIP = 3  # strip width compared on either side
+SEAM_SKIP = 2  # pixels skipped either side of the seam (lines, JPEG ringing)
+SEAM_CONTEXT = 6  # lines this far either side are compared with the seam
+SEAM_TEXTURE = 0.35  # share of neighbouring pixels differing by 2+ grey levels (photos: 0.4-0.7)
+
+
+def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> list[Gutter]:
+    """Seams between touching pictures with no gutter: a line along which the strips on
+    either side differ in most rows, much more than the lines around it do.
+
+    Each seam is returned as a zero-width gutter (start == end) at the first pixel of
+    the second piece; pieces shorter than ``min_piece`` are not cut off.
+    """
+    x0, y0, x1, y1 = box
+    region = gray[y0:y1, x0:x1].astype(np.float32)
+    if axis == HORIZONTAL:
+        region = region.T
+    n = region.shape[1]
+    if n < 2 * min_piece or region.shape[0] < 8:
+        return []
+    # only pictures touch without a gutter; drawings on a flat page have no texture
+    if (np.abs(np.diff(region, axis=1)) >= 2).mean() < SEAM_TEXTURE:
+        return []
+    k, skip = SEAM_STRIP, SEAM_SKIP
+    cumulative = np.cumsum(np.pad(region, ((0, 0), (1, 0))), axis=1)
+    means = (cumulative[:, k:] - cumulative[:, :-k]) / k  # means[:, i] = mean of [i, i + k)
+    # step at boundary b compares [b - skip - k, b - skip) with [b + skip, b + skip + k):
+    # a drawn line at b has the same page on both sides, two touching pictures do not
+    span = k + 2 * skip
+    steps = np.abs(means[:, span:] - means[:, : -span])  # boundary b = index + k + skip
+    # a seam steps much more than the lines a few pixels either side (which lie inside
+    # the pictures): smooth shading and broad gradients step everywhere alike
+    shift = SEAM_CONTEXT
+    beside = np.zeros_like(steps)
+    beside[:, shift:-shift] = np.maximum(steps[:, : -2 * shift], steps[:, 2 * shift :])
+    beside[:, :shift] = beside[:, -shift:] = np.inf
+    share = ((steps > SEAM_STEP) & (steps > 2 * beside)).mean(axis=0)
+    seams = []
+    for i in np.flatnonzero(share >= SEAM_ROWS):
+        b = i + k + skip
+        if b < min_piece or n - b < min_piece:
+            continue
+        around = np.concatenate([share[max(0, i - 12) : max(0, i - 4)], share[i + 5 : i + 13]])
+        if around.size and share[i] >= share[max(0, i - 3) : i + 4].max() and np.median(around) <= 0.5 * share[i]:
+            seams.append(b)
+    seams = [b for j, b in enumerate(seams) if j == 0 or b - seams[j - 1] > k]
+    offset = y0 if axis == HORIZONTAL else x0
+    return [Gutter(axis, offset + b, offset + b) for b in seams]

@@ -2,7 +2,9 @@
 
 A candidate is one to five glyph components grouped into a word ("A", "(b)", "ii",
 "C."), whose top and left sides are clear of other ink of the same polarity (the label
-sits in a gutter or in a quiet image corner). The word boxes, ranked, go to OCR.
+sits in a gutter or in a quiet image corner). Candidates are ranked before OCR: labels
+are large and bold for their figure, have room above and to their left, and do not come
+in tight rows or columns of equal words the way axis tick labels do.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import numpy as np
 from panel2patch.layout.canvas import Canvas, connected_boxes
 from panel2patch.layout.gutters import WorkBox
 
-DARK_INK_BELOW = 110  # grey level: dark glyphs (black, red, blue, green text)
 LIGHT_INK_ABOVE = 170  # grey level: white text on dark images
+DARK_AREA_FOR_LIGHT_TEXT = 0.02  # look for light glyphs only if this share of pixels is dark
 MAX_GLYPHS = 5
 MAX_WORD_ASPECT = 3.2  # width / height of "(iii)"
-CLEARANCE = 0.3  # clear margin around a label, in label heights
+CLEARANCE = 0.3  # clear margin above / left of a label, in label heights
+ROOM = 1.0  # a label usually has this much room above and to its left (ranking only)
 STRAY_INK = 0.06  # ink allowed in a clear margin (dots, JPEG specks), in label heights squared
 FLAT_STD = {True: 18.0, False: 32.0}  # grey spread allowed around dark / light labels
+SERIES_GAP = 5.0  # equal words closer than this (in heights) along a row or column are ticks
 
 
 @dataclass(frozen=True)
@@ -56,109 +60,199 @@ class LabelHit:
 
 
 def find_label_candidates(canvas: Canvas, limit: int | None = None) -> list[LabelCandidate]:
+    """Label candidates, best first, at most ``limit`` (default: the config's maximum)."""
     cfg = canvas.config
-    h_min = max(cfg.label_min_height_px, int(round(0.008 * canvas.long_side)))
+    h_min = max(cfg.label_min_height_px, round(0.008 * canvas.long_side))
     h_max = max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
+    gray_sums = cv2.integral2(canvas.gray, sdepth=cv2.CV_64F)
+    polarities = [(True, canvas.dark_ink, canvas.dark_components)]
+    if np.count_nonzero(canvas.gray < 80) > DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
+        light = canvas.gray > LIGHT_INK_ABOVE
+        polarities.append((False, light, connected_boxes(light.view(np.uint8))))
     found: list[LabelCandidate] = []
-    gray_sums = None
-    for dark, ink in ((True, canvas.gray < DARK_INK_BELOW), (False, canvas.gray > LIGHT_INK_ABOVE)):
-        ink8 = ink.view(np.uint8)
-        stats = connected_boxes(ink8)
-        if stats.shape[0] == 0:
-            continue
-        w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
-        glyph = (h >= h_min) & (h <= h_max) & (w <= 1.6 * h) & (area >= 0.08 * w * h)
-        glyphs = stats[glyph]
-        if glyphs.shape[0] == 0 or glyphs.shape[0] > 5000:
-            continue
-        ink_sum = cv2.integral(ink8)
-        if gray_sums is None:
-            gray_sums = cv2.integral2(canvas.gray, sdepth=cv2.CV_64F)
-        for word, count in _group_words(glyphs, ink.shape):
-            candidate = _as_candidate(word, count, dark, ink_sum, gray_sums, canvas, h_min, h_max)
-            if candidate is not None:
-                found.append(candidate)
+    for dark, ink, stats in polarities:
+        ink_sum = cv2.integral(ink.view(np.uint8))
+        words, parts = _words(stats, h_min, h_max, ink_sum, canvas.width, canvas.height)
+        if words.shape[0]:
+            words = words[~_text_on_the_left(words, parts)]
+        if words.shape[0]:
+            found.extend(_candidates(words, dark, ink_sum, gray_sums, canvas))
     found.sort(key=lambda c: -c.prior)
     return found[: limit if limit is not None else cfg.max_label_candidates]
 
 
-def _group_words(glyphs: np.ndarray, shape: tuple[int, ...]) -> list[tuple[WorkBox, int]]:
-    """Join glyphs closer than ~half their height on the same line into words."""
-    mask = np.zeros(shape[:2], np.uint8)
-    for x, y, w, h, _ in glyphs:
-        pad_x, pad_y = int(0.45 * h) // 2 + 1, int(0.1 * h)
-        cv2.rectangle(mask, (int(x) - pad_x, int(y) + pad_y), (int(x + w) + pad_x, int(y + h) - pad_y - 1), 1, -1)
-    n, labels, _, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
-    owner = labels[glyphs[:, 1] + glyphs[:, 3] // 2, glyphs[:, 0] + glyphs[:, 2] // 2]
-    words = []
-    for word_id in np.unique(owner):
-        members = glyphs[owner == word_id]
-        if word_id == 0 or members.shape[0] > MAX_GLYPHS:
-            continue
-        x0, y0 = int(members[:, 0].min()), int(members[:, 1].min())
-        x1 = int((members[:, 0] + members[:, 2]).max())
-        y1 = int((members[:, 1] + members[:, 3]).max())
-        words.append(((x0, y0, x1, y1), int(members.shape[0])))
-    return words
+def _words(
+    stats: np.ndarray, h_min: int, h_max: float, ink_sum: np.ndarray, width: int, height: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 6) x0, y0, x1, y1, glyph count, max glyph height: glyphs chained into words.
+
+    A word starts at a glyph of label height and takes the next glyph to its right while
+    it overlaps the same line and the gap is under half a height. Smaller glyphs (the
+    bowl of "a" in "(a)", a dot) may join a word but never start one.
+    """
+    empty = np.zeros((0, 6), np.int32)
+    if stats.shape[0] == 0:
+        return empty, stats
+    w, h = stats[:, 2], stats[:, 3]
+    part = (h >= max(2, h_min // 2)) & (h <= h_max) & (w <= 1.6 * h) & (stats[:, 4] >= 0.08 * w * h)
+    parts = stats[part]
+    if parts.shape[0] == 0 or parts.shape[0] > 8000:
+        return empty, parts
+    order = np.argsort(parts[:, 0], kind="stable")
+    parts = parts[order]
+    px0, py0 = parts[:, 0], parts[:, 1]
+    px1, py1 = px0 + parts[:, 2], py0 + parts[:, 3]
+    ph = parts[:, 3]
+    # a word starts at a glyph of label height with clear space above and to its left
+    c = np.maximum(2, np.round(CLEARANCE * ph)).astype(np.int64)
+    stray = STRAY_INK * ph * ph + 1
+    clear_top = _box_sums(ink_sum, px0 - c, py0 - c, px1 + c, py0, width, height) <= stray
+    clear_left = _box_sums(ink_sum, px0 - c, py0, px0, py1, width, height) <= stray
+    # each glyph's next glyph on its line: the first to its right within half a height
+    i, j = _window_pairs(px0, px1 - 0.2 * ph, px1 + 0.5 * ph)
+    overlap = np.minimum(py1[i], py1[j]) - np.maximum(py0[i], py0[j])
+    valid = (j != i) & (px1[j] > px1[i]) & (overlap >= 0.4 * np.minimum(ph[i], ph[j]))
+    following = np.full(parts.shape[0], -1)
+    firsts, where = np.unique(i[valid], return_index=True)
+    following[firsts] = j[valid][where]
+    continues = np.zeros(parts.shape[0], bool)
+    continues[following[following >= 0]] = True
+    cur = np.flatnonzero((ph >= h_min) & clear_top & clear_left & ~continues)
+    x0, y0, x1, y1, top_h = px0[cur], py0[cur], px1[cur], py1[cur], ph[cur]
+    count = np.ones(cur.size, np.int64)
+    alive = np.ones(cur.size, bool)
+    for _ in range(MAX_GLYPHS):
+        nxt = following[cur]
+        grow = alive & (nxt >= 0)
+        cur = np.where(grow, nxt, cur)
+        x1 = np.where(grow, px1[cur], x1)
+        y0, y1 = np.where(grow, np.minimum(y0, py0[cur]), y0), np.where(grow, np.maximum(y1, py1[cur]), y1)
+        top_h = np.where(grow, np.maximum(top_h, ph[cur]), top_h)
+        count += grow
+        alive = grow
+    short = ~(alive & (following[cur] >= 0))  # more than MAX_GLYPHS glyphs: a text line
+    words = np.stack([x0, y0, x1, y1, count, top_h], axis=1)[short]
+    return words.astype(np.int32), parts
 
 
-def _as_candidate(
-    box: WorkBox,
-    glyphs: int,
+def _window_pairs(keys: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with lows[i] <= keys[j] <= highs[i]; ``keys`` sorted ascending."""
+    lo = np.searchsorted(keys, lows, side="left")
+    hi = np.searchsorted(keys, highs, side="right")
+    counts = np.maximum(hi - lo, 0)
+    i = np.repeat(np.arange(lows.size), counts)
+    j = np.repeat(lo, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return i, j
+
+
+def _text_on_the_left(words: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Words that continue a line of text ("Protein A", "Gene B"): a glyph of similar
+    height ends less than one height to their left on the same line."""
+    out = np.zeros(words.shape[0], bool)
+    if parts.shape[0] == 0 or words.shape[0] == 0:
+        return out
+    order = np.argsort(parts[:, 0] + parts[:, 2])
+    parts = parts[order]
+    gx1 = parts[:, 0] + parts[:, 2]
+    x0, y0, y1, h = words[:, 0], words[:, 1], words[:, 3], words[:, 5].astype(float)
+    w, g = _window_pairs(gx1, x0 - h, x0.astype(float))
+    gy0, gh = parts[g, 1], parts[g, 3]
+    overlap = np.minimum(y1[w], gy0 + gh) - np.maximum(y0[w], gy0)
+    similar = (gh >= 0.5 * h[w]) & (gh <= 1.5 * h[w]) & (overlap >= 0.6 * np.minimum(gh, y1[w] - y0[w]))
+    out[w[similar]] = True
+    return out
+
+
+def _box_sums(table: np.ndarray, x0, y0, x1, y1, width: int, height: int) -> np.ndarray:
+    """Vectorised box sums over an integral image (boxes clipped to the image)."""
+    x0, x1 = np.clip(x0, 0, width), np.clip(x1, 0, width)
+    y0, y1 = np.clip(y0, 0, height), np.clip(y1, 0, height)
+    total = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
+    return np.where((x1 > x0) & (y1 > y0), total, 0)
+
+
+def _candidates(
+    words: np.ndarray,
     dark: bool,
     ink_sum: np.ndarray,
     gray_sums: tuple[np.ndarray, np.ndarray],
     canvas: Canvas,
-    h_min: int,
-    h_max: float,
-) -> LabelCandidate | None:
-    x0, y0, x1, y1 = box
+) -> list[LabelCandidate]:
+    x0, y0, x1, y1 = (words[:, i].astype(np.int64) for i in range(4))
+    glyphs = words[:, 4]
     h, w = y1 - y0, x1 - x0
-    if h < h_min or h > h_max or w > MAX_WORD_ASPECT * h:
-        return None
-    c = max(2, int(round(CLEARANCE * h)))
+    W, H = canvas.width, canvas.height
+    keep = w <= MAX_WORD_ASPECT * h
+    c = np.maximum(2, np.round(CLEARANCE * h)).astype(np.int64)
     stray = STRAY_INK * h * h + 1
-    height, width = canvas.height, canvas.width
 
-    def ink(bx0: int, by0: int, bx1: int, by1: int) -> int:
-        bx0, by0 = max(0, bx0), max(0, by0)
-        bx1, by1 = min(width, bx1), min(height, by1)
-        if bx1 <= bx0 or by1 <= by0:
-            return 0
-        return int(ink_sum[by1, bx1] - ink_sum[by0, bx1] - ink_sum[by1, bx0] + ink_sum[by0, bx0])
+    def ink(bx0, by0, bx1, by1):
+        return _box_sums(ink_sum, bx0, by0, bx1, by1, W, H)
 
     top = ink(x0 - c, y0 - c, x1 + c, y0) <= stray
     left = ink(x0 - c, y0, x0, y1) <= stray
     right = ink(x1, y0, x1 + c, y1) <= stray
     bottom = ink(x0 - c, y1, x1 + c, y1 + c) <= stray
-    if not (top and left and (right or bottom)):
-        return None
+    keep &= top & left & (right | bottom)
     # the clear margins must be flat (page or a quiet image corner), not texture
-    near = max(1, int(round(0.15 * h)))
+    near = np.maximum(1, np.round(0.15 * h)).astype(np.int64)
     for strip in ((x0 - c, y0 - c, x1 + near, y0 - near), (x0 - c, y0 - near, x0 - near, y1)):
-        if _std(gray_sums, strip, width, height) > FLAT_STD[dark]:
-            return None
-    if not dark and not _dark_surround(canvas, box, c):
-        return None
-    fill = ink(x0, y0, x1, y1) / max(1, w * h)
-    size = min(3.0, h / max(1.0, canvas.text_height))
-    prior = size + 0.8 * fill + 0.3 * (right and bottom) - 0.15 * (glyphs - 1)
-    return LabelCandidate(box=box, dark=dark, glyphs=glyphs, prior=prior)
+        keep &= _std(gray_sums, strip, W, H) <= FLAT_STD[dark]
+    if not dark:
+        keep &= _mean(gray_sums, (x0 - c, y0 - c, x1 + c, y1 + c), W, H) < 110
+    room = np.round(ROOM * h).astype(np.int64)
+    room_top = ink(x0 - c, y0 - room, x1 + c, y0) <= stray
+    room_left = ink(x0 - room, y0, x0, y1) <= stray
+    fill = ink(x0, y0, x1, y1) / np.maximum(1, w * h)
+    size = np.minimum(3.0, h / max(1.0, canvas.text_height))
+    # weights fitted by eye on the dev figures (top-12 recall of true labels 89%)
+    prior = (
+        size
+        + 0.3 * fill
+        + 0.6 * room_top
+        + 0.6 * room_left
+        + 1.0 * (right & bottom)
+        - 0.25 * (glyphs - 1)
+        - 0.5 * _in_series(x0, y0, x1, y1, h, keep)
+    )
+    return [
+        LabelCandidate(box=(int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i])), dark=dark, glyphs=int(glyphs[i]),
+                       prior=float(prior[i]))
+        for i in np.flatnonzero(keep)
+    ]
 
 
-def _std(sums: tuple[np.ndarray, np.ndarray], box: WorkBox, width: int, height: int) -> float:
-    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])
-    n = (x1 - x0) * (y1 - y0)
-    if n <= 0:
-        return 0.0
+def _in_series(x0, y0, x1, y1, h, keep) -> np.ndarray:
+    """Words with two or more equal-height neighbours close along their row or column
+    (axis ticks, category names) are unlikely to be panel labels."""
+    idx = np.flatnonzero(keep)
+    out = np.zeros(len(x0), bool)
+    if idx.size < 3:
+        return out
+    hh = h[idx].astype(float)
+    cx, cy = (x0[idx] + x1[idx]) / 2, (y0[idx] + y1[idx]) / 2
+    same_h = np.abs(hh[:, None] - hh[None, :]) <= 0.2 * np.maximum(hh[:, None], hh[None, :])
+    dx, dy = np.abs(cx[:, None] - cx[None, :]), np.abs(cy[:, None] - cy[None, :])
+    row = (dy <= 0.3 * hh[:, None]) & (dx <= SERIES_GAP * hh[:, None])
+    right_edge = np.abs(x1[idx][:, None] - x1[idx][None, :]) <= 0.3 * hh[:, None]
+    column = (right_edge | (dx <= 0.3 * hh[:, None])) & (dy <= SERIES_GAP * hh[:, None])
+    near = same_h & (row | column)
+    np.fill_diagonal(near, False)
+    out[idx] = near.sum(axis=1) >= 2
+    return out
+
+
+def _std(sums: tuple[np.ndarray, np.ndarray], box, width: int, height: int) -> np.ndarray:
     total, squares = sums
-    s = total[y1, x1] - total[y0, x1] - total[y1, x0] + total[y0, x0]
-    q = squares[y1, x1] - squares[y0, x1] - squares[y1, x0] + squares[y0, x0]
-    return float(np.sqrt(max(0.0, q / n - (s / n) ** 2)))
-
-
-def _dark_surround(canvas: Canvas, box: WorkBox, margin: int) -> bool:
-    """Light glyphs count only on a dark patch (not the white page around everything)."""
     x0, y0, x1, y1 = box
-    patch = canvas.gray[max(0, y0 - margin) : y1 + margin, max(0, x0 - margin) : x1 + margin]
-    return patch.size > 0 and float(np.median(patch)) < 100
+    n = (np.clip(x1, 0, width) - np.clip(x0, 0, width)) * (np.clip(y1, 0, height) - np.clip(y0, 0, height))
+    n = np.maximum(n, 1)
+    s = _box_sums(total, x0, y0, x1, y1, width, height)
+    q = _box_sums(squares, x0, y0, x1, y1, width, height)
+    return np.sqrt(np.maximum(0.0, q / n - (s / n) ** 2))
+
+
+def _mean(sums: tuple[np.ndarray, np.ndarray], box, width: int, height: int) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    n = (np.clip(x1, 0, width) - np.clip(x0, 0, width)) * (np.clip(y1, 0, height) - np.clip(y0, 0, height))
+    return _box_sums(sums[0], x0, y0, x1, y1, width, height) / np.maximum(n, 1)

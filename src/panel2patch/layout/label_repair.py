@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from panel2patch.layout.canvas import Canvas
+from panel2patch.layout.geometry import union
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.label_hits import LabelHit
 from panel2patch.layout.label_text import ROMAN
@@ -45,29 +48,35 @@ def repair_missing_labels(canvas: Canvas, regions: list[Region], style: str | No
     plans = []
     if labelled[0][0] > 0:
         plans.append((labelled[0][1], 0, labelled[0][0], False))
-    for (index, i), (next_index, _) in zip(labelled, labelled[1:]):
+    for (index, i), (next_index, _) in pairwise(labelled):
         if next_index - index > 1:
             plans.append((i, index + 1, next_index - index - 1, True))
     for i, first_missing, count, label_first in plans:
         box, hit = regions[i]
         parts = reading_order(split_unlabeled(canvas, box))
-        if len(parts) != count + 1:
+        own = next((k for k, p in enumerate(parts) if _contains(p, hit.center)), None)
+        if own is None:
             continue
-        own = next((p for p in parts if _contains(p, hit.center)), None)
-        if own is None or parts.index(own) != (0 if label_first else count):
+        if label_first and own == 0 and len(parts) == count + 1:
+            missed = parts[1:]
+            kept = [parts[0]]
+        elif not label_first and own == count:
+            missed = parts[:count]  # pieces after the label's own piece stay with it
+            kept = parts[count:]
+        else:
             continue
-        out[i] = (own, hit)
-        others = [p for p in parts if p != own]
-        for k, part in enumerate(others):
+        out[i] = (union(kept), hit)
+        for k, part in enumerate(missed):
             extra.extend(_inferred(part, first_missing + k, style))
     return out + extra
 
 
 def prefer_gutter_split(
-    canvas: Canvas, content: WorkBox, regions: list[Region], hits: list[LabelHit], style: str | None
+    pieces: list[WorkBox], regions: list[Region], hits: list[LabelHit], style: str | None
 ) -> list[Region]:
-    """The gutter split, labelled, when it agrees with the labels and explains more panels."""
-    parts = reading_order(split_unlabeled(canvas, content))
+    """The gutter split (``pieces``), labelled, when it agrees with the labels and explains
+    more panels than they do."""
+    parts = reading_order(pieces)
     if len(parts) <= len(regions):
         return regions
     owner: dict[int, LabelHit] = {}
@@ -82,7 +91,7 @@ def prefer_gutter_split(
     areas = [(p[2] - p[0]) * (p[3] - p[1]) for p in parts]
     regular = min(areas) >= GRID_AREA_RATIO * max(areas)
     in_order = all(part_index == hit.index for part_index, hit in owner.items())
-    if not ((holes and len(parts) == top + 1) or (regular and in_order)):
+    if not ((in_order and (holes or regular)) or (holes and len(parts) == top + 1)):
         return regions
     out: list[Region] = []
     for k, part in enumerate(parts):

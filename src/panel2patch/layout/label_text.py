@@ -18,10 +18,8 @@ _WRAPPED = re.compile(r"^[(\[]?([A-Za-z]{1,4}|[0-9]{1,2})[)\].:,]?$")
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 # Glyphs whose upper and lower case look alike; OCR guesses their case.
 CASELESS = set("cosuvwxzpk")
-# OCR confusions for single-glyph labels.
-_CONFUSIONS = {"0": "O", "5": "S", "8": "B", "6": "G", "1": "I", "|": "I", "l": "I"}
 STYLES = ("upper", "lower", "roman", "digit")
-SIZE_BAND = 1.35  # label heights of one figure stay within this factor of each other
+SIZE_BAND = 1.45  # label heights of one figure stay within this factor ("a" next to "b")
 MAX_HOLE = 3  # consecutive labels may skip at most this many letters (missed reads)
 MIN_LABEL_SPACING = 2.5  # label centres lie at least this many label heights apart
 MIN_LETTER_COMPLETENESS = 0.55  # share of the letters up to the last one that were read
@@ -55,9 +53,6 @@ def parse_label(text: str) -> list[Parsed]:
         number = int(core)
         if 1 <= number <= 30:
             out.append(Parsed("digit", number - 1, str(number)))
-        if len(core) == 1 and core in _CONFUSIONS and text == core:
-            letter = _CONFUSIONS[core]
-            out.append(Parsed("letter", ord(letter) - ord("A"), letter))
         return out
     if len(core) == 1:
         out.append(Parsed("letter", ord(core.upper()) - ord("A"), core))
@@ -132,7 +127,10 @@ def _spaced(items: list[tuple[int, Reading, Parsed]]) -> list[tuple[int, Reading
     for item in sorted(items, key=lambda t: t[0]):
         box = item[1].box
         h = max(_height(item[1]), *(_height(k[1]) for k in kept)) if kept else _height(item[1])
-        if all(_center_gap(box, k[1].box) >= MIN_LABEL_SPACING * h for k in kept):
+        close = [k for k in kept if _center_gap(box, k[1].box) < MIN_LABEL_SPACING * h]
+        if any(k[0] == item[0] - 1 for k in close):
+            return []  # consecutive letters a line apart: an enumerated list, not panels
+        if not close:
             kept.append(item)
     return kept
 

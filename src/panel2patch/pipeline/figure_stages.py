@@ -16,6 +16,8 @@ from panel2patch.captions import parse_caption
 from panel2patch.concepts import label_figure, label_panel
 from panel2patch.config import ExtractConfig
 from panel2patch.layout import PanelLayout, parse_layout
+from panel2patch.markers import find_markers, link_markers
+from panel2patch.naming import region_key
 from panel2patch.pipeline.hierarchy import panel_records
 from panel2patch.records import FigureRecord
 
@@ -29,6 +31,8 @@ class FigureAnalysis:
     caption: dict[str, Any] | None = None  # preamble, subcaptions, marker_phrases, scale_bars
     panel_text: str = "single_panel"  # how panel texts were matched (see hierarchy.assign_panel_texts)
     concepts: dict[str, Any] | None = None  # figure-level kind + concepts (source, confidence each)
+    markers: list[dict[str, Any]] = field(default_factory=list)  # overlays found on the panels
+    regions: list[dict[str, Any]] = field(default_factory=list)  # a single-panel figure's regions
 
 
 def _layout(image: Image.Image, config: ExtractConfig) -> tuple[PanelLayout | None, dict[str, Any] | None]:
@@ -52,9 +56,33 @@ def analyze_figure(image: Image.Image, figure: FigureRecord, key: str, config: E
         analysis.panels, analysis.panel_text = panel_records(key, layout, caption, figure.mentions)
     else:
         analysis.panel_text = "no_layout"
+    if config.markers and layout is not None:
+        _find_regions(image, layout, caption, key, analysis)
     if config.concepts:
         _label_concepts(image, figure, analysis)
     return analysis
+
+
+def _find_regions(image: Image.Image, layout: PanelLayout, caption: Any, key: str, analysis: FigureAnalysis) -> None:
+    """Markers on every panel, linked to the caption's marker phrases; regions go under their
+    panel (or to the figure when it has a single panel)."""
+    try:
+        boxes = [tuple(p.bbox) for p in layout.panels] or [(0, 0, image.width, image.height)]
+        markers = find_markers(image, boxes)
+        regions = link_markers(markers, caption, layout.labels or [None])
+    except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
+        log.warning("marker stage failed: %s", exc, exc_info=True)
+        analysis.markers = [{"error": f"{type(exc).__name__}: {exc}"}]
+        return
+    analysis.markers = [marker.to_dict() for marker in markers]
+    for region in regions:
+        record = region.to_dict()
+        owner = analysis.panels[region.panel] if len(analysis.panels) > region.panel else None
+        parent_key = owner["key"] if owner else key
+        siblings = owner["regions"] if owner else analysis.regions
+        record["key"] = region_key(parent_key, len(siblings))
+        record["marker"] = analysis.markers[region.marker] if 0 <= region.marker < len(analysis.markers) else None
+        siblings.append(record)
 
 
 def _label_concepts(image: Image.Image, figure: FigureRecord, analysis: FigureAnalysis) -> None:

@@ -91,4 +91,6 @@ def figure_sample_json(
         "figure_concepts": analysis.concepts,
         # the hierarchy: [] for a single-panel figure (its panel level is the figure level)
         "panels": analysis.panels,
+        "markers": analysis.markers,
+        "regions": analysis.regions,  # only for a single-panel figure; otherwise under its panel
     }

@@ -1,0 +1,216 @@
+"""Score the marker step: synthetic truth, soda_mmqc panels, plots, speed, contact sheet.
+
+    python benchmarks/markers/run_benchmark.py                    # everything
+    python benchmarks/markers/run_benchmark.py --only synthetic --count 150
+    python benchmarks/markers/run_benchmark.py --only soda,plots,speed,sheet
+
+* synthetic: real picture crops with drawn markers (``synthetic.py``), dev and held-out
+  ("test") halves; a hit is a detection whose box centre lies in a true box of the same
+  type (``scoring.py``); precision / recall per type, tip error of arrows and arrowheads.
+* soda: per-panel marker-type presence on the soda_mmqc figures (human labels of which
+  marker types each panel shows); F1 over (panel, type) pairs, micrograph panels first.
+* plots: markers reported on panels we marked plot, diagram or table (should be none).
+* speed: per real figure, Pillow decode and ``find_markers`` on its panels, timed side by
+  side in one process; median per-figure ratio.
+* sheet: a contact sheet of region crops with their caption text for real figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from real_data import (
+    article_captions,
+    load_figure,
+    panel_kinds,
+    read_bytes,
+    soda_caption,
+    soda_panels,
+)
+from scoring import DetectionScores, Tally, score_detections
+from synthetic import generate_set
+
+from panel2patch.markers import find_markers, parse_markers
+from panel2patch.markers.render import contact_sheet
+
+RESULTS = HERE.parent / "results"
+NOT_PICTURES = ("plot", "diagram", "table")
+
+
+def run_synthetic(split: str, count: int) -> DetectionScores:
+    scores = DetectionScores()
+    for sample in generate_set(split, count):
+        found = find_markers(sample.image, [(0, 0, sample.image.width, sample.image.height)])
+        score_detections([m.to_dict() for m in sample.markers], [m.to_dict() for m in found], scores)
+    return scores
+
+
+def print_synthetic(split: str, scores: DetectionScores) -> None:
+    o = scores.overall
+    rel = statistics.median(scores.tip_errors_relative) if scores.tip_errors_relative else float("nan")
+    print(f"\n### synthetic {split}: {o.tp + o.fn} markers\n")
+    print("| type | true | precision | recall | F1 |\n|---|---|---|---|---|")
+    for kind in sorted(scores.by_type):
+        t = scores.by_type[kind]
+        print(f"| {kind} | {t.tp + t.fn} | {t.precision:.3f} | {t.recall:.3f} | {t.f1:.3f} |")
+    print(f"| **all** | {o.tp + o.fn} | **{o.precision:.3f}** | **{o.recall:.3f}** | **{o.f1:.3f}** |")
+    print(f"\ntip error of matched arrows/arrowheads: median {scores.median_tip_error:.1f} px "
+          f"({rel:.2f} of the marker size), n = {len(scores.tip_errors)}; "
+          f"colour right on {scores.color_agree}/{o.tp} hits")
+    misses = Counter({k: v for k, v in scores.confusions.items() if k[1] != "-"})
+    if misses:
+        print("typed as another marker: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in misses.most_common()))
+
+
+def run_soda(verbose: bool) -> None:
+    panels = soda_panels()
+    figures = sorted({p.figure for p in panels})
+    predicted: dict[tuple[str, str], set[str]] = {}
+    colours: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for figure in figures:
+        mine = [p for p in panels if p.figure == figure]
+        image = load_figure(figure)
+        found = find_markers(image, [p.bbox for p in mine])
+        for index, panel in enumerate(mine):
+            here = [m for m in found if m.panel == index]
+            predicted[(figure, panel.label)] = {_presence_type(m.type) for m in here}
+            colours[(figure, panel.label)] = {(_presence_type(m.type), m.color, round(m.score, 2)) for m in here}
+    for title, subset in (("micrograph panels", [p for p in panels if p.micrograph]),
+                          ("all annotated panels", panels)):
+        tally = Tally()
+        for panel in subset:
+            pred, true = predicted[(panel.figure, panel.label)], set(panel.types)
+            tally.tp += len(pred & true)
+            tally.fp += len(pred - true)
+            tally.fn += len(true - pred)
+        print(f"| {title} | {len(subset)} | {sum(len(p.types) for p in subset)} | {tally.precision:.3f} | "
+              f"{tally.recall:.3f} | {tally.f1:.3f} |")
+    if verbose:
+        print()
+        for panel in panels:
+            pred = predicted[(panel.figure, panel.label)]
+            if pred or panel.types:
+                mark = "micrograph" if panel.micrograph else "other"
+                print(f"- {panel.figure.split('/')[1]} {panel.label} ({mark}): true {sorted(panel.types)} "
+                      f"{sorted(panel.colors)} | found {sorted(colours[(panel.figure, panel.label)])}")
+
+
+def _presence_type(kind: str) -> str:
+    return "box" if kind == "dashed_box" else kind
+
+
+def run_plots(verbose: bool) -> None:
+    per_kind: dict[str, list[int]] = {}
+    offenders = []
+    for figure in panel_kinds():
+        image = load_figure(figure["id"])
+        boxes = [p["bbox"] for p in figure["panels"]]
+        found = find_markers(image, boxes)
+        for index, panel in enumerate(figure["panels"]):
+            n = sum(1 for m in found if m.panel == index)
+            per_kind.setdefault(panel["kind"], []).append(n)
+            if n and panel["kind"] in NOT_PICTURES:
+                offenders.append((n, figure["id"], index, [m.type for m in found if m.panel == index]))
+    print("| panel kind | panels | markers | markers per panel | panels with any |\n|---|---|---|---|---|")
+    for kind in sorted(per_kind):
+        counts = per_kind[kind]
+        print(f"| {kind} | {len(counts)} | {sum(counts)} | {sum(counts) / len(counts):.3f} | "
+              f"{sum(1 for c in counts if c)} |")
+    plots = [c for k in NOT_PICTURES for c in per_kind.get(k, [])]
+    print(f"| **plot + diagram + table** | {len(plots)} | {sum(plots)} | **{sum(plots) / max(1, len(plots)):.3f}** | "
+          f"{sum(1 for c in plots if c)} |")
+    if verbose:
+        for n, fid, index, types in sorted(offenders, reverse=True):
+            print(f"  {n} on {fid} panel {index}: {types}")
+
+
+def run_speed(repeats: int) -> None:
+    ratios, decodes, marks = [], [], []
+    find_markers(Image.new("RGB", (64, 64), "white"), [(0, 0, 64, 64)])
+    for figure in panel_kinds():
+        data = read_bytes(figure["id"])
+        boxes = [p["bbox"] for p in figure["panels"]]
+        decode = mark = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            with Image.open(io.BytesIO(data)) as raw:
+                raw.load()
+                image = raw.convert("RGB")
+            decode = min(decode, time.perf_counter() - start)
+            start = time.perf_counter()
+            find_markers(image, boxes)
+            mark = min(mark, time.perf_counter() - start)
+        ratios.append(mark / decode)
+        decodes.append(decode)
+        marks.append(mark)
+    print("| figures | median decode | median find_markers | median ratio (per figure) | ratio of medians | p90 ratio |")
+    print("|---|---|---|---|---|---|")
+    p90 = sorted(ratios)[int(0.9 * (len(ratios) - 1))]
+    print(f"| {len(ratios)} | {statistics.median(decodes) * 1000:.0f} ms | {statistics.median(marks) * 1000:.0f} ms | "
+          f"{statistics.median(ratios):.2f} | {statistics.median(marks) / statistics.median(decodes):.2f} | {p90:.2f} |")
+
+
+def run_sheet(out: Path, limit: int) -> None:
+    """Region crops with their texts for real figures whose captions define markers."""
+    items = []
+    captions = {p.figure: soda_caption(p.figure) for p in soda_panels()}
+    captions.update(article_captions())
+    for figure in panel_kinds():
+        caption = captions.get(figure["id"])
+        if not caption:
+            continue
+        image = load_figure(figure["id"])
+        panels = [(tuple(p["bbox"]), p["label"]) for p in figure["panels"]]
+        markers, regions = parse_markers(image, [_Panel(b, lab) for b, lab in panels], caption)
+        for region in regions:
+            if region.text:
+                items.append((image, markers[region.marker], region, figure["id"]))
+    sheet = contact_sheet(items[:limit])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(out)
+    print(f"contact sheet: {min(limit, len(items))} of {len(items)} linked regions -> {out}")
+
+
+class _Panel:
+    def __init__(self, bbox, label):
+        self.bbox, self.label = bbox, label
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="marker benchmark")
+    parser.add_argument("--only", default="synthetic,soda,plots,speed,sheet")
+    parser.add_argument("--count", type=int, default=300, help="synthetic samples per split")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sheet", type=Path, default=RESULTS / "markers_regions.png")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    parts = set(args.only.split(","))
+    if "synthetic" in parts:
+        for split in ("dev", "test"):
+            print_synthetic(split, run_synthetic(split, args.count))
+    if "soda" in parts:
+        print("\n### soda_mmqc per-panel marker-type presence\n")
+        print("| panels | n | true (panel, type) pairs | precision | recall | F1 |\n|---|---|---|---|---|---|")
+        run_soda(args.verbose)
+    if "plots" in parts:
+        print("\n### markers reported per panel kind (real article figures)\n")
+        run_plots(args.verbose)
+    if "speed" in parts:
+        print("\n### speed (find_markers on the annotated panels vs. decoding the file)\n")
+        run_speed(args.repeats)
+    if "sheet" in parts:
+        run_sheet(args.sheet, 60)
+
+
+if __name__ == "__main__":
+    main()

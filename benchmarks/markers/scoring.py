@@ -1,0 +1,96 @@
+"""Scoring of detected markers against drawn (or hand-marked) ground truth.
+
+A detection is a hit when its box centre lies inside a true marker's box and the types
+agree; each true marker is matched at most once (best-scoring detection first).
+Unmatched detections are false positives, unmatched truths misses. Tip error is the
+distance between detected and true tips of matched arrows and arrowheads.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else float("nan")
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r and not (math.isnan(p) or math.isnan(r)) else float("nan")
+
+
+@dataclass
+class DetectionScores:
+    overall: Tally = field(default_factory=Tally)
+    by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    tip_errors: list[float] = field(default_factory=list)
+    tip_errors_relative: list[float] = field(default_factory=list)
+    color_agree: int = 0
+    confusions: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def median_tip_error(self) -> float:
+        return statistics.median(self.tip_errors) if self.tip_errors else float("nan")
+
+
+def _centre(bbox: Sequence[float]) -> tuple[float, float]:
+    return (bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0
+
+
+def _inside(point: tuple[float, float], bbox: Sequence[float]) -> bool:
+    return bbox[0] <= point[0] <= bbox[2] and bbox[1] <= point[1] <= bbox[3]
+
+
+def score_detections(truth: Sequence[dict], predicted: Sequence[dict], scores: DetectionScores | None = None
+                     ) -> DetectionScores:
+    """Add one image's matches to ``scores``; items are dicts with type, bbox, tip, color."""
+    scores = scores or DetectionScores()
+    used: set[int] = set()
+    order = sorted(range(len(predicted)), key=lambda i: -float(predicted[i].get("score", 1.0)))
+    matched_truth: set[int] = set()
+    for i in order:
+        pred = predicted[i]
+        centre = _centre(pred["bbox"])
+        for j, true in enumerate(truth):
+            if j in matched_truth or true["type"] != pred["type"] or not _inside(centre, true["bbox"]):
+                continue
+            matched_truth.add(j)
+            used.add(i)
+            scores.overall.tp += 1
+            scores.by_type[true["type"]].tp += 1
+            scores.color_agree += int(pred.get("color") == true.get("color"))
+            if true.get("tip") and pred.get("tip"):
+                err = math.dist(true["tip"], pred["tip"])
+                size = max(true["bbox"][2] - true["bbox"][0], true["bbox"][3] - true["bbox"][1], 1)
+                scores.tip_errors.append(err)
+                scores.tip_errors_relative.append(err / size)
+            break
+    for i, pred in enumerate(predicted):
+        if i not in used:
+            scores.overall.fp += 1
+            scores.by_type[pred["type"]].fp += 1
+    for j, true in enumerate(truth):
+        if j in matched_truth:
+            continue
+        scores.overall.fn += 1
+        scores.by_type[true["type"]].fn += 1
+        other = next((p["type"] for k, p in enumerate(predicted) if k not in used
+                      and _inside(_centre(p["bbox"]), true["bbox"])), None)
+        scores.confusions[(true["type"], other or "-")] += 1
+    return scores

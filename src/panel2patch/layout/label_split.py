@@ -1,0 +1,166 @@
+"""Split a region so that every printed label gets its own panel.
+
+Pieces without a label join a labelled neighbour (before or after it, whichever leaves
+no label without a drawing), cuts that keep the label sequence in order are preferred,
+and a region that holds several labels but no gutter is partitioned by the label
+positions.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from panel2patch.layout.canvas import Canvas
+from panel2patch.layout.cuts import candidate_splits
+from panel2patch.layout.geometry import containing, union
+from panel2patch.layout.gutters import HORIZONTAL, WorkBox
+from panel2patch.layout.label_hits import LabelHit
+from panel2patch.layout.splitting import attach_to_nearest, major_drawings
+
+
+def split_labeled(
+    canvas: Canvas, box: WorkBox, labels: list[LabelHit], top: bool = True
+) -> list[tuple[WorkBox, LabelHit | None]]:
+    trimmed = canvas.trim(box) or box
+    if len(labels) <= 1:
+        return [(trimmed, labels[0] if labels else None)]
+    fallback = None
+    for axis, children in candidate_splits(canvas, trimmed):
+        if axis == HORIZONTAL:
+            children = _cut_above_labels(canvas, children, labels)
+        groups = _group_by_labels(canvas, children, labels, axis)
+        if len(groups) < 2:
+            continue
+        if _in_sequence(groups):
+            return _split_groups(canvas, groups)
+        fallback = fallback or groups
+    if fallback:
+        return _split_groups(canvas, fallback)
+    for axis, children in candidate_splits(canvas, trimmed) if top else ():
+        groups = _group_with_unlabelled_drawings(canvas, children, labels, axis)
+        if len(groups) >= 2:
+            return _split_groups(canvas, groups)
+        break
+    return partition_by_label_grid(canvas, trimmed, labels)
+
+
+def _group_with_unlabelled_drawings(
+    canvas: Canvas, children: list[WorkBox], labels: list[LabelHit], axis: int
+) -> list[tuple[list[WorkBox], list[LabelHit]]]:
+    """All labels fell in one piece: the other major drawings are panels whose labels
+    were not read (the sequence repair may name them); small pieces join their nearest."""
+    majors = major_drawings(canvas, children, axis)
+    labelled = [c for c in children if any(containing([c], h.center) is not None for h in labels)]
+    anchors = list(dict.fromkeys(labelled + majors))
+    if len(anchors) < 2:
+        return []
+    groups = []
+    for anchor, members in attach_to_nearest(children, anchors, axis):
+        inside = [h for h in labels if containing(members, h.center) is not None]
+        groups.append((members, inside))
+    return groups
+
+
+def _in_sequence(groups: list[tuple[list[WorkBox], list[LabelHit]]]) -> bool:
+    """The label sequence runs through the groups in order (A, B | C, D rather than A, C | B, D):
+    the cut follows the figure's own panel order."""
+    ranges = [(min(h.index for h in labels), max(h.index for h in labels)) for _, labels in groups]
+    return all(a[1] < b[0] for a, b in pairwise(ranges))
+
+
+def _split_groups(
+    canvas: Canvas, groups: list[tuple[list[WorkBox], list[LabelHit]]]
+) -> list[tuple[WorkBox, LabelHit | None]]:
+    out: list[tuple[WorkBox, LabelHit | None]] = []
+    for members, group_labels in groups:
+        out.extend(split_labeled(canvas, union(members), group_labels, top=False))
+    return out
+
+
+def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[LabelHit]) -> list[WorkBox]:
+    """Labels sit at the top of their panel: a piece with a label low inside it and only
+    page above the label (the label starts the next panel, beside the end of the one
+    above) is cut just above that label."""
+    tol = canvas.config.uniform_tolerance
+    out: list[WorkBox] = []
+    for child in children:
+        cuts = []
+        for label in labels:
+            x0, y0, x1, _ = label.box
+            h = label.height
+            if containing([child], label.center) is None or y0 - child[1] < 2 * h:
+                continue
+            band = canvas.gray[max(child[1], int(y0 - 1.5 * h)) : y0, x0:x1]
+            if band.size and int(band.max()) - int(band.min()) <= tol:
+                cuts.append(y0 - max(1, int(0.15 * h)))
+        start = child[1]
+        for cut in sorted(set(cuts)):
+            piece = canvas.trim((child[0], start, child[2], cut))
+            if piece:
+                out.append(piece)
+            start = cut
+        piece = canvas.trim((child[0], start, child[2], child[3])) if cuts else child
+        if piece:
+            out.append(piece)
+    return out
+
+
+def _group_by_labels(
+    canvas: Canvas, children: list[WorkBox], labels: list[LabelHit], axis: int
+) -> list[tuple[list[WorkBox], list[LabelHit]]]:
+    owner: dict[int, list[LabelHit]] = {}
+    for label in labels:
+        index = containing(children, label.center)
+        if index is None:
+            return []
+        owner.setdefault(index, []).append(label)
+    if len(owner) < 2:
+        return []
+    best: list[tuple[list[WorkBox], list[LabelHit]]] = []
+    best_bad = None
+    for prefer_previous in (True, False):
+        assignment: dict[int, list[WorkBox]] = {i: [] for i in owner}
+        for i, child in enumerate(children):
+            assignment[_owner_index(i, sorted(owner), prefer_previous)].append(child)
+        groups = [(assignment[i], owner[i]) for i in sorted(owner)]
+        bad = sum(not any(canvas.is_graphic(c) for c in members) for members, _ in groups)
+        if best_bad is None or bad < best_bad:
+            best, best_bad = groups, bad
+    return best
+
+
+def _owner_index(i: int, labelled: list[int], prefer_previous: bool) -> int:
+    if i in labelled:
+        return i
+    before = [j for j in labelled if j < i]
+    after = [j for j in labelled if j > i]
+    if prefer_previous:
+        return before[-1] if before else after[0]
+    return after[0] if after else before[-1]
+
+
+def partition_by_label_grid(
+    canvas: Canvas, box: WorkBox, labels: list[LabelHit]
+) -> list[tuple[WorkBox, LabelHit | None]]:
+    """No gutter separates the labels: cut at the label rows, then at labels within a row."""
+    x0, y0, x1, y1 = box
+    rows: list[list[LabelHit]] = []
+    for label in sorted(labels, key=lambda lab: lab.box[1]):
+        if rows and label.box[1] < rows[-1][0].box[1] + 0.6 * rows[-1][0].height:
+            rows[-1].append(label)
+        else:
+            rows.append([label])
+    out: list[tuple[WorkBox, LabelHit | None]] = []
+    for r, row in enumerate(rows):
+        margin = 0.3 * max(lab.height for lab in row)
+        top = y0 if r == 0 else int(min(lab.box[1] for lab in row) - margin)
+        bottom = y1 if r == len(rows) - 1 else int(min(lab.box[1] for lab in rows[r + 1]) - margin)
+        row = sorted(row, key=lambda lab: lab.box[0])
+        for c, label in enumerate(row):
+            left = x0 if c == 0 else int(label.box[0] - margin)
+            right = x1 if c == len(row) - 1 else int(row[c + 1].box[0] - margin)
+            cell = (max(x0, left), max(y0, top), min(x1, right), min(y1, bottom))
+            if cell[2] > cell[0] and cell[3] > cell[1]:
+                trimmed = canvas.trim(cell) or cell
+                out.append((trimmed, label))
+    return out

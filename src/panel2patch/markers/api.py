@@ -1,0 +1,47 @@
+"""``parse_markers``: markers and regions of one figure in one call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from panel2patch.captions import parse_caption
+from panel2patch.markers.config import MarkerConfig
+from panel2patch.markers.detect import find_markers
+from panel2patch.markers.linking import link_markers
+from panel2patch.markers.records import Marker, Region
+
+
+def _panel_boxes_and_labels(layout_panels: Any) -> tuple[list[tuple[int, int, int, int]], list[str | None]]:
+    """Accept a ``PanelLayout``, a list of ``Panel`` (anything with ``bbox`` and ``label``),
+    or plain boxes."""
+    panels = getattr(layout_panels, "panels", layout_panels)
+    boxes: list[tuple[int, int, int, int]] = []
+    labels: list[str | None] = []
+    for panel in panels or ():
+        bbox = getattr(panel, "bbox", panel)
+        x0, y0, x1, y1 = (int(v) for v in bbox)
+        boxes.append((x0, y0, x1, y1))
+        labels.append(getattr(panel, "label", None))
+    return boxes, labels
+
+
+def parse_markers(image: np.ndarray | Image.Image, layout_panels: Any, caption_text: str | None = None,
+                  config: MarkerConfig | None = None) -> tuple[list[Marker], list[Region]]:
+    """Find the markers on each panel and the region each designates, with caption text.
+
+    ``layout_panels`` is a ``PanelLayout`` (or its ``panels``, or plain boxes); with
+    ``caption_text`` the caption is parsed and each region gets the phrase that defines its
+    marker. A figure without panels is treated as one panel covering the whole image.
+    """
+    boxes, labels = _panel_boxes_and_labels(layout_panels)
+    if not boxes:
+        size = image.size if isinstance(image, Image.Image) else (np.shape(image)[1], np.shape(image)[0]) \
+            if np.ndim(image) >= 2 else (0, 0)
+        boxes, labels = [(0, 0, int(size[0]), int(size[1]))], [None]
+    markers = find_markers(image, boxes, config)
+    parse = parse_caption(caption_text, [label for label in labels if label]) if caption_text else None
+    regions = link_markers(markers, parse, labels, boxes)
+    return markers, regions

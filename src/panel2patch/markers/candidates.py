@@ -1,0 +1,456 @@
+"""Blobs of one colour class and the markers among them, in the work pixels of a panel.
+
+``Components`` labels a mask once; ``glyphs`` tests the blobs of marker size with the
+shape fits, ``outlines`` the large ring-shaped ones, ``bridged_outlines`` joins dashes (and
+the pieces of thin outlines JPEG broke) into rings. Every candidate must also look drawn over the picture
+(``overlay_evidence``) and must not be a letter of a word (``in_text_line``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from panel2patch.markers.outlines import OutlineFit, dash_support, fit_outline
+from panel2patch.markers.shapes import (
+    Blob,
+    GlyphFit,
+    fit_arrow,
+    fit_arrowhead,
+    fit_symbol,
+    make_blob,
+)
+from panel2patch.markers.vocabulary import BOX, DASHED_BOX
+
+GlyphTest = Callable[[Blob], "GlyphFit | None"]
+ALL_GLYPHS: tuple[GlyphTest, ...] = (fit_arrowhead, fit_symbol, fit_arrow)
+
+# Blobs examined per mask at most (picture texture can yield thousands).
+_MAX_BLOBS = 80
+# Overlay evidence below this rejects a blob; above it, it scales the shape score from
+# 0.6 (borderline: blended JPEG edges) to 1 (pure ink, sharp edge).
+_MIN_EVIDENCE = 0.35
+
+
+def _weigh(evidence: float) -> float:
+    return 0.6 + 0.4 * evidence
+
+
+@dataclass
+class Found:
+    """A detection in work coordinates of one panel."""
+
+    type: str
+    bbox: tuple[float, float, float, float]
+    score: float
+    color: str | None
+    tip: tuple[float, float] | None = None
+    direction: tuple[float, float] | None = None
+    style: str = "filled"
+    interior: tuple[float, float, float, float] | None = None
+
+
+@dataclass
+class Context:
+    """What every test needs to know about the panel."""
+
+    work: np.ndarray  # RGB work array
+    grey: np.ndarray  # its grey levels
+    margin_level: float  # median grey of the panel's outermost pixels (its page colour)
+    picture: np.ndarray  # bool: photographic blocks
+    search_pixels: int
+    glyph_min: float
+    glyph_max: float
+    outline_min: float
+    max_outline_fraction: float
+    picture_boxes: list[tuple[int, int, int, int]]  # bounding boxes of the picture areas
+
+
+class Components:
+    """Connected blobs of one mask with their boxes, areas and mean colours."""
+
+    def __init__(self, mask: np.ndarray, work: np.ndarray) -> None:
+        self.mask = mask
+        # Label only the mask's bounding rectangle: overlay colours are usually sparse.
+        x, y, w, h = cv2.boundingRect(mask)
+        self.labels = np.zeros(mask.shape, np.int32)
+        if w == 0 or h == 0:
+            self.count, self.stats = 1, np.zeros((1, 5), np.int32)
+        else:
+            self.count, labels, self.stats, _ = cv2.connectedComponentsWithStats(
+                np.ascontiguousarray(mask[y:y + h, x:x + w]), connectivity=8)
+            self.labels[y:y + h, x:x + w] = labels
+            self.stats[:, 0] += x
+            self.stats[:, 1] += y
+        on = mask > 0
+        owner = self.labels[on]
+        area = np.maximum(self.stats[:, cv2.CC_STAT_AREA], 1).astype(np.float64)
+        colours = work[on].astype(np.float64)
+        self.means = np.stack([np.bincount(owner, weights=colours[:, c], minlength=self.count) / area
+                               for c in range(3)], axis=1)
+
+    def blob(self, label: int) -> Blob | None:
+        x, y, w, h, _ = (int(v) for v in self.stats[label])
+        return make_blob(self.labels[y:y + h, x:x + w] == label)
+
+
+def _strong_ink(means: np.ndarray, color: str | None, faint: bool) -> np.ndarray:
+    """Blobs whose mean colour is ink at nearly full strength (cheap first filter)."""
+    slack = 25 if faint else 0
+    if color == "white":
+        return means.min(axis=1) >= 215 - slack
+    if color == "black":
+        return means.max(axis=1) <= 60 + slack
+    return (means.max(axis=1) - means.min(axis=1)) >= 70 - slack
+
+
+def glyphs(comps: Components, color: str | None, ctx: Context,
+           tests: Sequence[GlyphTest] = ALL_GLYPHS, faint: np.ndarray | None = None) -> list[Found]:
+    """Arrows, arrowheads, asterisks and stars among the blobs of ``comps``.
+
+    With ``faint`` (the blended stroke pixels added to the ink), only blobs holding some of
+    them are tested, with a looser ink filter: line arrows whose thin strokes the strict
+    mask broke apart."""
+    stats = comps.stats
+    if comps.count <= 1:
+        return []
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    size = np.maximum(w, h)
+    fill = area / np.maximum(w * h, 1)
+    keep = (size >= ctx.glyph_min) & (size <= ctx.glyph_max) & (area >= 12) & (fill >= 0.08)
+    keep &= _strong_ink(comps.means, color, faint is not None)
+    if faint is not None:
+        grew = np.bincount(comps.labels[faint], minlength=comps.count) > 0
+        elongated = (size >= 1.5 * np.maximum(np.minimum(w, h), 1)) | (fill <= 0.4)
+        keep &= grew & elongated
+    wanted = np.flatnonzero(keep)
+    wanted = wanted[wanted > 0]
+    if wanted.size > _MAX_BLOBS:  # picture texture, not only ink: the most compact blobs
+        wanted = wanted[np.argsort(-fill[wanted])[:_MAX_BLOBS]]
+    # A colour that is also the picture's own (black background, bright bone, green cells)
+    # yields glyph-like blobs by chance: ask more of them.
+    share = float(comps.mask.sum()) / max(1, ctx.search_pixels)
+    penalty = 1.0 if share < 0.03 and wanted.size <= 30 else (0.8 if share < 0.15 else 0.7)
+    out: list[Found] = []
+    for label in (int(v) for v in wanted):
+        blob = comps.blob(label)
+        if blob is None:
+            continue
+        results = [fit for fit in (test(blob) for test in tests) if fit is not None]
+        if not results:
+            continue
+        fit = max(results, key=lambda f: f.score)
+        if in_text_line(stats, comps.means, int(label)):
+            continue
+        x, y, bw, bh = (int(v) for v in stats[label, :4])
+        evidence = overlay_evidence(ctx.work, comps.labels, int(label), (x, y, bw, bh), color)
+        if evidence < _MIN_EVIDENCE:
+            continue
+        tip = (x + fit.tip[0] - 1, y + fit.tip[1] - 1) if fit.tip else None
+        out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
+                         fit.direction, fit.style))
+    return out
+
+
+def glyph_sized_boxes(comps: Components, ctx: Context) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) of the glyph-sized blobs of ``comps`` (letters, markers)."""
+    stats = comps.stats
+    size = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    keep = (size >= ctx.glyph_min) & (size <= ctx.glyph_max) & (stats[:, cv2.CC_STAT_AREA] >= 12)
+    keep[0] = False
+    boxes = stats[keep, :4].astype(np.float64)
+    boxes[:, 2] += boxes[:, 0]
+    boxes[:, 3] += boxes[:, 1]
+    return boxes
+
+
+def text_boxes(comps: Components, ctx: Context) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) of the blobs of ``comps`` that are letters of a word."""
+    stats = comps.stats
+    if comps.count <= 2:
+        return np.zeros((0, 4))
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    letter_like = (np.maximum(w, h) >= 0.6 * ctx.glyph_min) & (np.maximum(w, h) <= ctx.glyph_max) & (area >= 6)
+    letter_like[0] = False
+    candidates = np.flatnonzero(letter_like)
+    if candidates.size > 300:  # picture texture, not lettering
+        return np.zeros((0, 4))
+    rows = [stats[label, :4] for label in candidates if in_text_line(stats, comps.means, int(label))]
+    if not rows:
+        return np.zeros((0, 4))
+    boxes = np.array(rows, dtype=np.float64)
+    boxes[:, 2] += boxes[:, 0]
+    boxes[:, 3] += boxes[:, 1]
+    return boxes
+
+
+def in_text_line(stats: np.ndarray, means: np.ndarray, label: int) -> bool:
+    """Blobs of the same ink and size beside this one along a line (horizontal, or vertical
+    for rotated axis titles): a letter of a word, not a marker."""
+    x, y, w, h = (float(v) for v in stats[label, :4])
+    ox, oy, ow, oh = (stats[:, i].astype(np.float64) for i in range(4))
+    similar_ink = np.abs(means - means[label]).max(axis=1) <= 70
+    usable = similar_ink & (stats[:, cv2.CC_STAT_AREA] >= 4)
+    usable[0] = usable[label] = False
+    for size, centre, start, extent, o_size, o_centre, o_start, o_extent in (
+            (h, y + h / 2, x, w, oh, oy + oh / 2, ox, ow),  # a horizontal line of text
+            (w, x + w / 2, y, h, ow, ox + ow / 2, oy, oh)):  # a vertical one
+        ok = usable & (o_size >= 0.45 * size) & (o_size <= 2.2 * size)
+        ok &= np.abs(o_centre - centre) <= 0.35 * np.maximum(size, o_size)
+        gap = np.maximum(o_start - (start + extent), start - (o_start + o_extent))
+        near = ok & (gap <= 0.6 * np.maximum(size, o_size))
+        if int(near.sum()) >= 2 or bool((near & (gap <= 0.3 * size)).any()):
+            return True
+    return False
+
+
+def overlay_evidence(work: np.ndarray, labels: np.ndarray, label: int, rect: tuple[int, int, int, int],
+                     color: str | None) -> float:
+    """How much a blob looks drawn over the picture (0 = not at all, 1 = clearly).
+
+    A drawn glyph is one pure colour (its core is saturated white, black or hue) with a
+    sharp step to what surrounds it; a bright or dark patch of the picture fades out."""
+    x, y, w, h = rect
+    pad = 4
+    y0, y1 = max(0, y - pad), min(work.shape[0], y + h + pad)
+    x0, x1 = max(0, x - pad), min(work.shape[1], x + w + pad)
+    inside = (labels[y0:y1, x0:x1] == label).astype(np.uint8)
+    pixels = work[y0:y1, x0:x1].astype(np.int16)
+    core = cv2.erode(inside, np.ones((3, 3), np.uint8)) > 0
+    if core.sum() < 3:
+        core = inside > 0
+    core_px = pixels[core]
+    # Thin strokes are all edge: judge them by their strongest pixels.
+    thin = core.sum() < 0.3 * inside.sum()
+    q = 75 if thin else 50
+    if color == "white":
+        purity = float(np.percentile(core_px.min(axis=1), q))
+        pure = np.clip((purity - 205) / 30.0, 0, 1)
+    elif color == "black":
+        purity = float(np.percentile(core_px.max(axis=1), 100 - q))
+        pure = np.clip((80 - purity) / 45.0, 0, 1)
+    else:
+        chroma = core_px.max(axis=1) - core_px.min(axis=1)
+        pure = np.clip((float(np.percentile(chroma, q)) - 45) / 55.0, 0, 1)
+        # Drawn colour is flat; a fluorescent cell of the same hue glows brighter inside.
+        # (Of a thin stroke only the strongest half counts: its edges are blended.)
+        value = core_px.max(axis=1).astype(np.float64)
+        if thin:
+            value = value[chroma >= np.median(chroma)]
+        spread = float(np.percentile(value, 90) - np.percentile(value, 10)) / max(1.0, float(np.median(value)))
+        pure *= float(np.clip((0.35 - spread) / 0.2, 0, 1))
+    ring = (cv2.dilate(inside, np.ones((5, 5), np.uint8)) > 0) & ~(cv2.dilate(inside, np.ones((3, 3), np.uint8)) > 0)
+    if not ring.any():
+        return 0.0
+    mean = core_px.mean(axis=0)
+    distance = np.abs(pixels[ring] - mean).max(axis=1)
+    contrast = float((distance > 70).mean())
+    step = np.clip((contrast - 0.45) / 0.4, 0, 1)
+    return float(pure * step) ** 0.5
+
+
+def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+    """Solid boxes and circles: large blobs that are thin rings."""
+    stats = comps.stats
+    out: list[Found] = []
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    for label in np.flatnonzero((np.minimum(w, h) >= ctx.outline_min) & (area <= 0.6 * w * h)):
+        if label == 0:
+            continue
+        blob = comps.blob(int(label))
+        fit = fit_outline(blob) if blob is not None else None
+        x, y, bw, bh = (int(v) for v in stats[label, :4])
+        if fit is None or is_frame((x, y, x + bw, y + bh), ctx) or in_text_line(stats, comps.means, int(label)):
+            continue
+        evidence = overlay_evidence(ctx.work, comps.labels, int(label), (x, y, bw, bh), color)
+        if evidence < _MIN_EVIDENCE:
+            continue
+        fit = OutlineFit(fit.type, fit.score * _weigh(evidence), fit.interior, fit.stroke, fit.style)
+        ix0, iy0, ix1, iy1 = fit.interior
+        out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score, color, None, None, fit.style,
+                         (x + ix0 - 1, y + iy0 - 1, x + ix1 - 1, y + iy1 - 1)))
+    return out
+
+
+def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context) -> list[Found]:
+    """Axis-aligned boxes whose sides touch picture content of their own colour (a purple
+    box over hematoxylin-purple nuclei): find long straight horizontal and vertical runs,
+    then pairs of horizontal sides joined at both ends by vertical ones."""
+    length = max(8, int(0.6 * ctx.outline_min))
+    x, y, w, h = cv2.boundingRect(mask)
+    if w < ctx.outline_min or h < ctx.outline_min:
+        return []
+    mask = mask[y:y + h, x:x + w]
+    horizontal = _segments(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)), along_x=True)
+    vertical = _segments(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)), along_x=False)
+    if len(horizontal) < 2 or len(vertical) < 2:
+        return []
+    horizontal = sorted(horizontal, key=lambda seg: -(seg[1] - seg[0]))[:150]
+    vertical = sorted(vertical, key=lambda seg: -(seg[1] - seg[0]))[:150]
+    out: list[Found] = []
+    for i, (ax0, ax1, ay, at) in enumerate(horizontal):
+        for bx0, bx1, by, bt in horizontal[i + 1:]:
+            top, bottom = (ay, by) if ay < by else (by, ay)
+            width = min(ax1, bx1) - max(ax0, bx0)
+            tol = max(3.0, 0.05 * max(ax1 - ax0, bx1 - bx0))
+            if bottom - top < ctx.outline_min or abs(ax0 - bx0) > tol or abs(ax1 - bx1) > tol or width < ctx.outline_min:
+                continue
+            left, right = (ax0 + bx0) / 2.0, (ax1 + bx1) / 2.0
+            if not (_side_covered(vertical, left, top, bottom, tol) and _side_covered(vertical, right, top, bottom, tol)):
+                continue
+            stroke = max(at, bt)
+            local = (int(left), int(top - stroke / 2), int(right) + 1, int(bottom + stroke / 2) + 1)
+            bbox = (local[0] + x, local[1] + y, local[2] + x, local[3] + y)  # panel coordinates
+            if stroke > 0.12 * min(bottom - top, right - left) or not _lone_outline(mask, local, stroke) \
+                    or is_frame(bbox, ctx):
+                continue
+            interior = (bbox[0] + stroke, bbox[1] + stroke, bbox[2] - stroke, bbox[3] - stroke)
+            out.append(Found(BOX, bbox, 0.9, color, None, None, "line", interior))
+    return out
+
+
+def _lone_outline(mask: np.ndarray, bbox: tuple[int, int, int, int], stroke: float) -> bool:
+    """The outline's colour is rare inside it and just outside it (a drawn box, not the
+    edges of a stripe pattern or of a letter)."""
+    x0, y0, x1, y1 = bbox
+    pad = int(stroke) + 2
+    inner = mask[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
+    if inner.size == 0 or float(inner.mean()) > 0.4:
+        return False
+    outer = mask[max(0, y0 - 2 * pad):y1 + 2 * pad, max(0, x0 - 2 * pad):x1 + 2 * pad].astype(np.float64)
+    ring_sum = float(outer.sum()) - float(mask[y0:y1, x0:x1].sum())
+    ring_area = outer.size - (y1 - y0) * (x1 - x0)
+    return ring_area <= 0 or ring_sum / ring_area <= 0.35
+
+
+def _segments(runs: np.ndarray, along_x: bool) -> list[tuple[float, float, float, float]]:
+    """Thin straight runs as (start, end, position across, thickness)."""
+    _count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    out = []
+    for x, y, w, h, _ in stats[1:]:
+        start, extent, across, thick = (x, w, y, h) if along_x else (y, h, x, w)
+        if thick <= max(6, 0.15 * extent):
+            out.append((float(start), float(start + extent), across + thick / 2.0, float(thick)))
+    return out
+
+
+def _side_covered(segments, position: float, start: float, end: float, tol: float) -> bool:
+    """Segments at ``position`` (within ``tol``) cover at least 70% of [start, end]."""
+    covered = 0.0
+    for s0, s1, across, _ in segments:
+        if abs(across - position) <= tol:
+            covered += max(0.0, min(s1, end) - max(s0, start))
+    return covered >= 0.7 * (end - start)
+
+
+def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+    """Outlines in pieces: dashed boxes and circles, and thin solid ones that JPEG broke.
+
+    Pieces (every blob short of a whole ring) are bridged by a dilation as wide as a dash
+    gap, and the bridged rings tested as outlines. Many pieces covering part of the ring
+    make a dashed outline; nearly full cover, a solid one."""
+    stats = comps.stats
+    if comps.count <= 1:
+        return []
+    short = min(ctx.work.shape[:2])
+    sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    pieces_ok = (sizes <= 0.95 * short) & (stats[:, cv2.CC_STAT_AREA] >= 2) & _strong_ink(comps.means, color, True)
+    pieces_ok[0] = False
+    if not pieces_ok.any():
+        return []
+    pieces = pieces_ok[comps.labels].astype(np.uint8)
+    gap = max(3, round(0.025 * short))
+    bridged = cv2.dilate(pieces, np.ones((gap, gap), np.uint8))
+    count, labels, bstats, _ = cv2.connectedComponentsWithStats(bridged, connectivity=8)
+    out: list[Found] = []
+    for label in range(1, count):
+        x, y, w, h, area = (int(v) for v in bstats[label])
+        if min(w, h) < ctx.outline_min or area > 0.6 * w * h:
+            continue
+        region = labels[y:y + h, x:x + w] == label
+        blob = make_blob(region)
+        fit = fit_outline(blob, dashed=True) if blob is not None else None
+        if fit is None or is_frame((x, y, x + w, y + h), ctx):
+            continue
+        count_pieces, covered = dash_support(pieces[y:y + h, x:x + w], region.astype(np.uint8))
+        if covered >= 0.85:
+            kind, style = (BOX if fit.type == DASHED_BOX else fit.type), "line"
+        elif count_pieces >= 6 and covered >= 0.08 and _regular_dashes(comps, region, (x, y)):
+            kind, style = fit.type, "dashed"
+        else:
+            continue
+        if not _flat_ink(ctx.work[y:y + h, x:x + w][region & (pieces[y:y + h, x:x + w] > 0)], color):
+            continue
+        ix0, iy0, ix1, iy1 = fit.interior
+        out.append(Found(kind, (x, y, x + w, y + h), fit.score, color, None, None, style,
+                         (x + ix0 - 1, y + iy0 - 1, x + ix1 - 1, y + iy1 - 1)))
+    return out
+
+
+def _regular_dashes(comps: Components, region: np.ndarray, origin: tuple[int, int]) -> bool:
+    """The pieces on a bridged ring are alike in size, as drawn dashes are."""
+    x, y = origin
+    h, w = region.shape
+    owners = np.unique(comps.labels[y:y + h, x:x + w][region])
+    owners = owners[owners > 0]
+    if owners.size < 6:
+        return False
+    sizes = np.maximum(comps.stats[owners, cv2.CC_STAT_WIDTH], comps.stats[owners, cv2.CC_STAT_HEIGHT]).astype(float)
+    middle = sizes[(sizes >= np.percentile(sizes, 10)) & (sizes <= np.percentile(sizes, 90))]
+    middle = middle if middle.size else sizes
+    return float(np.std(middle)) <= 0.6 * float(np.mean(middle))
+
+
+def _flat_ink(pixels: np.ndarray, color: str | None) -> bool:
+    """Ink pixels of one flat, strong colour (a drawn outline, not a stained structure)."""
+    if pixels.size == 0:
+        return False
+    pixels = pixels.astype(np.int16)
+    # Thin dashes are mostly blended edge: judge by their strongest quarter.
+    if color == "white":
+        return float(np.percentile(pixels.min(axis=1), 75)) >= 220
+    if color == "black":
+        return float(np.percentile(pixels.max(axis=1), 25)) <= 60
+    chroma = pixels.max(axis=1) - pixels.min(axis=1)
+    strong = chroma >= np.percentile(chroma, 50)
+    value = pixels.max(axis=1)[strong].astype(np.float64)
+    spread = float(np.percentile(value, 90) - np.percentile(value, 10)) / max(1.0, float(np.median(value)))
+    return float(np.percentile(chroma, 75)) >= 60 and spread <= 0.35
+
+
+def is_frame(bbox: tuple[int, int, int, int], ctx: Context) -> bool:
+    """An outline around a whole picture (its frame), or too large to mark a detail.
+
+    Just outside a frame lies the page (white or flat gutter) on most of its length; just
+    outside a zoom box lies more of the picture."""
+    height, width = ctx.picture.shape
+    x0, y0, x1, y1 = bbox
+    if (x1 - x0) > ctx.max_outline_fraction * width and (y1 - y0) > ctx.max_outline_fraction * height:
+        return True
+    gap, depth = 3, 3
+    bands = []
+    if y0 - gap - depth >= 0:
+        bands.append(ctx.grey[y0 - gap - depth:y0 - gap, x0:x1])
+    if y1 + gap + depth <= height:
+        bands.append(ctx.grey[y1 + gap:y1 + gap + depth, x0:x1])
+    if x0 - gap - depth >= 0:
+        bands.append(ctx.grey[y0:y1, x0 - gap - depth:x0 - gap].T)
+    if x1 + gap + depth <= width:
+        bands.append(ctx.grey[y0:y1, x1 + gap:x1 + gap + depth].T)
+    sides = 4 - len(bands)  # sides on the panel edge count as page
+    for band in bands:
+        if band.size == 0:
+            sides += 1
+            continue
+        # Page: flat across the band and white, or the (light) colour of the panel's margin;
+        # a dark flat band is more likely the black ground of a fluorescence picture.
+        # (JPEG rings a few levels next to a dark frame line, hence the tolerances.)
+        flat = (band.max(axis=0).astype(np.int16) - band.min(axis=0)) <= 24
+        level = np.median(band, axis=0)
+        page = flat & ((level >= 220) | ((ctx.margin_level >= 180) & (np.abs(level - ctx.margin_level) <= 12)))
+        if float(page.mean()) >= 0.7:
+            sides += 1
+    return sides >= 3

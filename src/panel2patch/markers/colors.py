@@ -1,0 +1,141 @@
+"""Colour classes of overlay pixels: white, black and eight saturated hues.
+
+Markers are drawn in a flat, saturated colour or in pure white or black, so every pixel is
+given one class (or none) from fixed HSV ranges; connected pixels of one class are the
+marker candidates. The class of a candidate is its reported colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# Class index -> colour name (0 = no class). Names are ``vocabulary.COLOR_NAMES`` members.
+CLASS_NAMES: tuple[str | None, ...] = (None, "white", "black", "red", "orange", "yellow", "green",
+                                       "cyan", "blue", "purple", "magenta")
+WHITE, BLACK = 1, 2
+CHROMATIC = tuple(range(3, len(CLASS_NAMES)))
+
+# OpenCV hue (0..179) upper bounds of the chromatic classes, in order; red wraps around.
+_HUE_BOUNDS = ((8, 3), (24, 4), (38, 5), (82, 6), (100, 7), (130, 8), (145, 9), (170, 10), (180, 3))
+_HUE_LUT = np.zeros(180, np.uint8)
+_start = 0
+for _bound, _cls in _HUE_BOUNDS:
+    _HUE_LUT[_start:_bound] = _cls
+    _start = _bound
+
+# Saturation and value floors of a chromatic overlay pixel; white / black limits.
+MIN_SATURATION = 80
+MIN_VALUE = 90
+MIN_CHROMA = 55  # max(R,G,B) - min(R,G,B)
+WHITE_MIN = 205
+WHITE_MAX_SPREAD = 40
+BLACK_MAX = 50
+
+
+def class_map(rgb: np.ndarray) -> np.ndarray:
+    """Per-pixel colour class (uint8, 0 = none) of an RGB array."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    low = rgb.min(axis=2)
+    return _classes(hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2], low, hsv[:, :, 2].astype(np.int16) - low)
+
+
+def _classes(hue: np.ndarray, sat: np.ndarray, val: np.ndarray, low: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    out = np.zeros(hue.shape, np.uint8)
+    chromatic = (sat >= MIN_SATURATION) & (val >= MIN_VALUE) & (chroma >= MIN_CHROMA)
+    out[chromatic] = _HUE_LUT[np.minimum(hue[chromatic], 179)]
+    out[(low >= WHITE_MIN) & (chroma <= WHITE_MAX_SPREAD)] = WHITE
+    out[val <= BLACK_MAX] = BLACK
+    return out
+
+
+PURE_WHITE = 232
+PURE_BLACK = 30
+
+
+@dataclass
+class ClassLayers:
+    """The masks (uint8 0/1) of one colour class whose blobs are marker candidates.
+
+    ``ink`` holds the class's pixels; ``pure`` (white and black only) its full-strength
+    pixels, which keeps a glyph apart from a bright or dark part of the picture it touches;
+    ``stroke`` adds the faint, blended pixels connected to ``ink`` (hysteresis), so that a
+    one-pixel line arrow stays one blob. ``stroke`` is None when it adds nothing.
+    """
+
+    ink: np.ndarray
+    pure: np.ndarray | None = None
+    stroke: np.ndarray | None = None
+    faint: np.ndarray | None = None  # bool: the pixels ``stroke`` adds to ``ink``
+
+
+# Lenient limits of stroke pixels (anti-aliased, JPEG-blurred thin lines).
+_STROKE_SATURATION = 40
+_STROKE_CHROMA = 25
+_STROKE_VALUE = 40
+_STROKE_WHITE = 150
+_STROKE_BLACK = 100
+_STROKE_CONTRAST = 25
+
+
+def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None) -> dict[int, ClassLayers]:
+    """Candidate masks per colour class present; ``allowed`` limits all of them."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    low = rgb.min(axis=2)
+    chroma = val.astype(np.int16) - low
+    classes = _classes(hue, sat, val, low, chroma)
+    if allowed is not None:
+        classes[~allowed] = 0
+    present = np.bincount(classes.ravel(), minlength=len(CLASS_NAMES))
+    grey = None
+    out: dict[int, ClassLayers] = {}
+    for cls in range(1, len(CLASS_NAMES)):
+        if present[cls] < 12:
+            continue
+        ink = classes == cls
+        pure = None
+        if cls == WHITE:
+            pure = (ink & (low >= PURE_WHITE)).astype(np.uint8)
+        elif cls == BLACK:
+            pure = (ink & (val <= PURE_BLACK)).astype(np.uint8)
+        if cls in (WHITE, BLACK):
+            if grey is None:
+                grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+                contrast = grey.astype(np.int16) - cv2.medianBlur(grey, 7).astype(np.int16)
+            faint = ((low >= _STROKE_WHITE) & (chroma <= 60) & (contrast >= _STROKE_CONTRAST)) if cls == WHITE \
+                else ((val <= _STROKE_BLACK) & (contrast <= -_STROKE_CONTRAST))
+        else:
+            faint = (_HUE_LUT[np.minimum(hue, 179)] == cls) & (sat >= _STROKE_SATURATION) \
+                & (chroma >= _STROKE_CHROMA) & (val >= _STROKE_VALUE)
+        if allowed is not None:
+            faint &= allowed
+        faint &= ~ink
+        stroke = _reconstruct(ink, faint | ink) if faint.any() else None
+        if stroke is not None and int(stroke.sum()) == int(ink.sum()):
+            stroke = None
+        out[cls] = ClassLayers(ink.astype(np.uint8), pure, stroke, (stroke > 0) & faint if stroke is not None else None)
+    return out
+
+
+def _reconstruct(seed: np.ndarray, grow: np.ndarray) -> np.ndarray:
+    """Pixels of ``grow`` connected (8-neighbourhood) to a pixel of ``seed``."""
+    out = np.zeros(grow.shape, np.uint8)
+    x, y, w, h = cv2.boundingRect(grow.astype(np.uint8))
+    if w == 0 or h == 0:
+        return out
+    count, labels = cv2.connectedComponents(np.ascontiguousarray(grow[y:y + h, x:x + w]).astype(np.uint8),
+                                            connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[seed[y:y + h, x:x + w]])] = True
+    keep[0] = False
+    out[y:y + h, x:x + w] = keep[labels]
+    return out
+
+
+def color_name(rgb_mean: np.ndarray) -> str | None:
+    """Colour name of one mean RGB value, by the same rules as ``class_map``."""
+    pixel = np.clip(np.asarray(rgb_mean, dtype=np.float64), 0, 255).astype(np.uint8).reshape(1, 1, 3)
+    return CLASS_NAMES[int(class_map(pixel)[0, 0])]

@@ -1,0 +1,209 @@
+"""``find_markers``: arrows, arrowheads, asterisks, stars and outlines on picture panels.
+
+Per panel: decide whether it is a picture (``panel_kind``); if so, label every pixel with an
+overlay colour class (``colors``), take the connected blobs of each class, and test each
+blob's geometry (``shapes`` for glyphs, ``outlines`` for boxes and circles). Glyphs that sit
+in a row of similar blobs are text and dropped; overlapping detections keep the best score.
+All sizes are fractions of the panel, so the same settings serve thumbnails and 5000 px
+scans. Coordinates are mapped back to figure pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from panel2patch.markers.candidates import (
+    Components,
+    Context,
+    Found,
+    bridged_outlines,
+    glyph_sized_boxes,
+    glyphs,
+    outlines,
+    straight_outlines,
+    text_boxes,
+)
+from panel2patch.markers.colors import CLASS_NAMES, class_layers
+from panel2patch.markers.config import MarkerConfig
+from panel2patch.markers.imaging import as_rgb_array
+from panel2patch.markers.panel_kind import picture_map
+from panel2patch.markers.records import Box, Marker
+from panel2patch.markers.shapes import fit_arrow
+from panel2patch.markers.vocabulary import OUTLINE_TYPES
+
+
+def find_markers(image: np.ndarray | Image.Image, panels: Sequence[Sequence[int]],
+                 config: MarkerConfig | None = None) -> list[Marker]:
+    """Markers on every panel of ``image``; ``panels`` are figure-pixel boxes (x0, y0, x1, y1).
+
+    ``Marker.panel`` is the index into ``panels``. Never raises on odd input: an unusable
+    image, an empty or out-of-range box, or a plot panel simply yields no markers.
+    """
+    config = config or MarkerConfig()
+    try:
+        rgb = as_rgb_array(image)
+    except ValueError:
+        return []
+    height, width = rgb.shape[:2]
+    found: list[Marker] = []
+    for index, bbox in enumerate(panels):
+        box = _clip_box(bbox, width, height)
+        if box is None or min(box[2] - box[0], box[3] - box[1]) < config.min_panel_side:
+            continue
+        found.extend(_panel_markers(rgb, box, index, config))
+    return found
+
+
+def _clip_box(bbox: Sequence[int], width: int, height: int) -> Box | None:
+    try:
+        x0, y0, x1, y1 = (round(float(v)) for v in bbox)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    x0, x1 = max(0, min(x0, width)), max(0, min(x1, width))
+    y0, y1 = max(0, min(y0, height)), max(0, min(y1, height))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return x0, y0, x1, y1
+
+
+def _panel_markers(rgb: np.ndarray, box: Box, index: int, config: MarkerConfig) -> list[Marker]:
+    x0, y0, x1, y1 = box
+    crop = rgb[y0:y1, x0:x1]
+    scale = min(1.0, config.work_max_side / max(crop.shape[:2]))
+    work = crop if scale >= 1.0 else cv2.resize(
+        crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))),
+        interpolation=cv2.INTER_AREA)
+    found = detect_in_panel(work, config)
+    return [_to_marker(f, x0, y0, scale, index, box) for f in found]
+
+
+def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
+    """Detections on one panel array (work coordinates), best first."""
+    pictures = picture_map(work)
+    if pictures.score < config.image_like_threshold:
+        return []
+    height, width = work.shape[:2]
+    short = min(height, width)
+    picture = pictures.mask(height, width)
+    boxes = picture_boxes(picture)
+    search = search_area(boxes, (height, width))
+    grey = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
+    edge = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    ctx = Context(work, grey, float(np.median(edge)), picture, int(search.sum()),
+                  glyph_min=max(float(config.min_glyph_px), config.min_glyph_fraction * short),
+                  glyph_max=config.max_glyph_fraction * short,
+                  outline_min=max(8.0, config.min_outline_fraction * short),
+                  max_outline_fraction=config.max_outline_fraction, picture_boxes=boxes)
+    found: list[Found] = []
+    words: list[np.ndarray] = []
+    glyph_boxes: list[tuple[str | None, np.ndarray]] = []
+    for cls, layers in class_layers(work, search).items():
+        color = CLASS_NAMES[cls]
+        ink = Components(layers.ink, work)
+        glyph_boxes.append((color, glyph_sized_boxes(ink, ctx)))
+        if color in ("white", "black"):  # lettering is black or white nearly always
+            words.append(text_boxes(ink, ctx))
+        found += glyphs(ink, color, ctx)
+        if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
+            found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx)
+            found += straight_outlines(layers.ink, color, ctx)
+        if layers.pure is not None and layers.pure.any():
+            found += glyphs(Components(layers.pure, work), color, ctx)
+        if layers.stroke is not None:
+            found += glyphs(Components(layers.stroke, work), color, ctx, tests=(fit_arrow,), faint=layers.faint)
+    found = [f for f in found if f.score >= config.min_score]
+    # Nothing inside a letter: the counter of an "A", "4" or "0" is a perfect triangle or box.
+    letters = np.concatenate(words) if words else np.zeros((0, 4))
+    found = [f for f in found if not _inside_any(f.bbox, letters) and not _counter(f, glyph_boxes)]
+    return _suppress(found)[: config.max_markers_per_panel]
+
+
+def _counter(found: Found, glyph_boxes: list[tuple[str | None, np.ndarray]]) -> bool:
+    """A glyph sitting loosely inside a blob of another colour: the white wedge in an "N",
+    the triangle in a "4". (A marker's own border hugs it: its box is nearly the same.)"""
+    if found.type in OUTLINE_TYPES:
+        return False
+    x0, y0, x1, y1 = found.bbox
+    w, h = x1 - x0, y1 - y0
+    for color, boxes in glyph_boxes:
+        if color == found.color or boxes.size == 0:
+            continue
+        inside = (boxes[:, 0] - 2 <= x0) & (x1 <= boxes[:, 2] + 2) & (boxes[:, 1] - 2 <= y0) & (y1 <= boxes[:, 3] + 2)
+        bw, bh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+        loose = (w < 0.75 * bw) & (h < 0.75 * bh)
+        letter_sized = (bw <= 3.5 * w) & (bh <= 3.5 * h)  # not a big patch of the picture
+        if bool((inside & loose & letter_sized).any()):
+            return True
+    return False
+
+
+def _inside_any(bbox, boxes: np.ndarray) -> bool:
+    """``bbox`` lies wholly within one of ``boxes`` (one pixel of slack), but is not it."""
+    if boxes.size == 0:
+        return False
+    inside = (boxes[:, 0] - 1 <= bbox[0]) & (bbox[2] <= boxes[:, 2] + 1) \
+        & (boxes[:, 1] - 1 <= bbox[1]) & (bbox[3] <= boxes[:, 3] + 1)
+    smaller = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]) < 0.8 * (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    return bool((inside & smaller).any())
+
+
+def picture_boxes(picture: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (x0, y0, x1, y1) of the picture areas that are not specks."""
+    height, width = picture.shape
+    _count, _, stats, _ = cv2.connectedComponentsWithStats(picture.astype(np.uint8), connectivity=8)
+    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, pixels in stats[1:]
+            if pixels >= 0.002 * height * width]
+
+
+def search_area(boxes: list[tuple[int, int, int, int]], shape: tuple[int, int]) -> np.ndarray:
+    """Where markers may lie: the rectangle of each picture (a specimen photographed on
+    white is one picture, margins included) widened by a margin for markers placed
+    beside it, as arrowheads pointing into a micrograph often are."""
+    height, width = shape
+    margin = max(3, round(0.06 * min(height, width)))
+    area = np.zeros((height, width), bool)
+    for x0, y0, x1, y1 in boxes:
+        area[max(0, y0 - margin):y1 + margin, max(0, x0 - margin):x1 + margin] = True
+    return area
+
+
+def _suppress(found: list[Found]) -> list[Found]:
+    """Keep the best of overlapping detections of the same family (glyph vs outline)."""
+    kept: list[Found] = []
+    for item in sorted(found, key=lambda f: -f.score):
+        family = item.type in OUTLINE_TYPES
+        if any((other.type in OUTLINE_TYPES) == family and _overlaps(item.bbox, other.bbox) for other in kept):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _overlaps(a, b) -> bool:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    if inter <= 0:
+        return False
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return inter >= 0.4 * small
+
+
+def _to_marker(found: Found, x0: int, y0: int, scale: float, index: int, box: Box) -> Marker:
+    def px(x: float, y: float) -> tuple[int, int]:
+        return (round(x0 + x / scale), round(y0 + y / scale))
+
+    bx0, by0 = px(found.bbox[0], found.bbox[1])
+    bx1, by1 = px(found.bbox[2], found.bbox[3])
+    bbox = (max(box[0], bx0), max(box[1], by0), min(box[2], max(bx1, bx0 + 1)), min(box[3], max(by1, by0 + 1)))
+    tip = px(*found.tip) if found.tip is not None else None
+    interior = None
+    if found.interior is not None:
+        ix0, iy0 = px(found.interior[0], found.interior[1])
+        ix1, iy1 = px(found.interior[2], found.interior[3])
+        interior = (ix0, iy0, max(ix1, ix0 + 1), max(iy1, iy0 + 1))
+    return Marker(found.type, bbox, tip, found.color, index, round(float(found.score), 4), found.direction,
+                  found.style, interior, box)

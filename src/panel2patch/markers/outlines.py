@@ -1,0 +1,86 @@
+"""Drawn outlines: rectangles, circles / ellipses, and dashed versions of both.
+
+A solid outline is one blob of overlay colour enclosing a large hole whose outer contour
+fills its minimum-area rectangle (a box) or its fitted ellipse (a circle), with a stroke
+thin against its size. Dashed outlines are many short dashes of one colour: they are
+bridged by a dilation as long as a gap, tested as a solid outline, then checked to be
+made of several separate dashes covering only part of the perimeter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from panel2patch.markers.shapes import Blob
+from panel2patch.markers.vocabulary import BOX, CIRCLE, DASHED_BOX
+
+
+@dataclass(frozen=True)
+class OutlineFit:
+    type: str
+    score: float
+    interior: tuple[int, int, int, int]  # crop coordinates, x1/y1 exclusive
+    stroke: float
+    style: str = "line"
+
+
+def fit_outline(blob: Blob, dashed: bool = False) -> OutlineFit | None:
+    """A thin closed rectangle or ellipse around a hole (crop coordinates of ``blob``)."""
+    if blob.filled_area < 60:
+        return None
+    if blob.hole_ratio < (0.35 if dashed else 0.45):
+        return None
+    outer = blob.outer
+    perimeter = cv2.arcLength(outer, True)
+    if perimeter <= 0:
+        return None
+    stroke = (blob.filled_area - blob.hole_area) / perimeter
+    (_rcx, _rcy), (rw, rh), angle = cv2.minAreaRect(outer)
+    short = min(rw, rh)
+    if short < 6 or stroke > 0.2 * short:
+        return None
+    rect_fill = blob.filled_area / max(rw * rh, 1.0)
+    tilt = min(abs(angle) % 90, 90 - abs(angle) % 90)
+    hole = _hole_box(blob)
+    if hole is None:
+        return None
+    box_score = circle_score = 0.0
+    if rect_fill >= 0.9 and tilt <= 12:
+        box_score = 0.5 + 0.5 * min(1.0, (rect_fill - 0.9) / 0.08) * (1.0 - tilt / 24)
+    if len(outer) >= 5:
+        (_ecx, _ecy), (ea, eb), _ = cv2.fitEllipse(outer)
+        ellipse_area = math.pi * ea * eb / 4.0
+        ratio = blob.filled_area / max(ellipse_area, 1.0)
+        if 0.9 <= ratio <= 1.08 and 0.7 <= rect_fill <= 0.86:
+            circle_score = 0.5 + 0.5 * (1.0 - min(1.0, abs(1.0 - ratio) / 0.1))
+    if box_score == 0 and circle_score == 0:
+        return None
+    thin = 1.0 - min(1.0, stroke / (0.2 * short))
+    if box_score >= circle_score:
+        kind, shape_score = (DASHED_BOX if dashed else BOX), box_score
+    else:
+        kind, shape_score = CIRCLE, circle_score
+    score = 0.5 * shape_score + 0.25 + 0.25 * thin
+    return OutlineFit(kind, round(min(1.0, score), 3), hole, float(stroke), "dashed" if dashed else "line")
+
+
+def _hole_box(blob: Blob) -> tuple[int, int, int, int] | None:
+    filled = np.zeros_like(blob.mask)
+    cv2.drawContours(filled, [blob.outer], -1, 1, thickness=-1)
+    hole = (filled > 0) & (blob.mask == 0)
+    ys, xs = np.nonzero(hole)
+    if xs.size == 0:
+        return None
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def dash_support(dash_mask: np.ndarray, ring: np.ndarray) -> tuple[int, float]:
+    """(separate dashes touching the ring, share of the ring they cover)."""
+    on_ring = (dash_mask > 0) & (ring > 0)
+    count, _ = cv2.connectedComponents(on_ring.astype(np.uint8), connectivity=8)
+    covered = float(on_ring.sum()) / max(1.0, float(ring.sum()))
+    return count - 1, covered

@@ -1,0 +1,80 @@
+import pytest
+
+from panel2patch.layout.label_text import (
+    Reading,
+    choose_sequence,
+    missing_indices,
+    parse_label,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "style", "index", "bare"),
+    [
+        ("A", "letter", 0, "A"),
+        ("b", "letter", 1, "b"),
+        ("(c)", "letter", 2, "c"),
+        ("D.", "letter", 3, "D"),
+        ("e)", "letter", 4, "e"),
+        ("ii", "roman", 1, "ii"),
+        ("(iv)", "roman", 3, "iv"),
+        ("3", "digit", 2, "3"),
+        ("中A", "letter", 0, "A"),  # the recogniser's stray CJK is dropped
+    ],
+)
+def test_parse_label_accepts_every_style(text: str, style: str, index: int, bare: str) -> None:
+    assert any(p.style == style and p.index == index and p.bare == bare for p in parse_label(text))
+
+
+@pytest.mark.parametrize("text", ["", "Gene", "0.5", "p<0.05", "(a", "A1", "99"])
+def test_parse_label_rejects_words_and_numbers(text: str) -> None:
+    assert not [p for p in parse_label(text) if p.style == "letter" and len(p.bare) == 1 and text.isalpha()]
+
+
+def _row(texts: list[str], height: int = 14, step: int = 200) -> list[Reading]:
+    return [Reading((i * step, 0, i * step + 10, height), t, 0.9) for i, t in enumerate(texts)]
+
+
+def test_sequence_in_reading_order_with_noise() -> None:
+    readings = _row(["A", "B", "C", "D"]) + [Reading((50, 300, 56, 309), "1", 0.9), Reading((90, 300, 96, 309), "5", 0.9)]
+    style, chosen = choose_sequence(readings)
+    assert style == "upper" and [c.text for c in chosen] == ["A", "B", "C", "D"]
+
+
+def test_case_of_look_alike_letters_follows_the_sequence() -> None:
+    lowercase = [Reading((i * 200, 4 if t in "aC" else 0, i * 200 + 10, 14), t, 0.9) for i, t in enumerate("abCd")]
+    style, chosen = choose_sequence(lowercase)  # x-height letters are shorter than b, d
+    assert style == "lower" and [c.text for c in chosen] == ["a", "b", "c", "d"]
+    style, chosen = choose_sequence(_row(["A", "B", "c", "D"]))
+    assert style == "upper" and [c.text for c in chosen] == ["A", "B", "C", "D"]
+
+
+def test_a_missing_letter_is_reported() -> None:
+    _, chosen = choose_sequence(_row(["A", "B", "D", "E"]))
+    assert [c.text for c in chosen] == ["A", "B", "D", "E"] and missing_indices(chosen) == [2]
+
+
+def test_letters_out_of_reading_order_are_dropped() -> None:
+    readings = _row(["A", "B", "C"]) + [Reading((0, 400, 10, 414), "B", 0.5)]
+    _, chosen = choose_sequence(readings)
+    assert [c.reading.box[1] for c in chosen] == [0, 0, 0]
+
+
+def test_tick_numbers_and_list_markers_are_not_labels() -> None:
+    ticks = [Reading((0, i * 30, 8, i * 30 + 10), str(v), 0.9) for i, v in enumerate([0, 5, 10, 15])]
+    assert choose_sequence(ticks) == (None, [])
+    stacked = [Reading((0, i * 18, 20, i * 18 + 14), t, 0.9) for i, t in enumerate(["(a)", "(b)", "(c)"])]
+    assert choose_sequence(stacked) == (None, [])
+
+
+def test_roman_and_digit_sequences() -> None:
+    style, chosen = choose_sequence(_row(["i", "ii", "iii"]))
+    assert style == "roman" and [c.text for c in chosen] == ["i", "ii", "iii"]
+    style, chosen = choose_sequence(_row(["1", "2", "3"]))
+    assert style == "digit" and [c.text for c in chosen] == ["1", "2", "3"]
+
+
+def test_labels_of_another_size_are_ignored() -> None:
+    readings = _row(["A", "B", "C"]) + [Reading((700, 0, 730, 40), "D", 0.99)]
+    _, chosen = choose_sequence(readings)
+    assert [c.text for c in chosen] == ["A", "B", "C"]

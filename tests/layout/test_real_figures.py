@@ -1,0 +1,57 @@
+"""A few real figures from ../shared/data, checked against our hand-drawn boxes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from panel2patch.layout import parse_layout
+from panel2patch.layout.scoring import imageclef_accuracy
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "layout"
+pytestmark = pytest.mark.shared_data
+
+# (figure id, labels expected) - dev figures, i.e. ones the splitter was tuned on
+CASES = [
+    ("articles/pmc_oa_packages/PMC3192425/ZooKeys-119-037-g007.jpg", ["a", "b", "c", "d"]),
+    ("articles/stencila_jats/elife-46793-v1/fig6.jpg", list("ABCDEFGH")),
+    ("figures/soda_mmqc/10.1038_s44318-025-00412-5/content/1/content/44318_2025_412_fig1_html.png", list("ABCDEFGHIJK")),
+    ("articles/pmc_oa_packages/PMC3192425/ZooKeys-119-037-g004.jpg", [None] * 9),
+    ("articles/pmc_oa_packages/PMC3231133/sensors-10-06861f12.jpg", [None]),
+]
+
+
+@pytest.fixture(scope="module")
+def annotations(shared_data: Path) -> dict:
+    sys.path.insert(0, str(BENCH))
+    from real_figures import load_annotations
+
+    return {f.id: f for f in load_annotations()}
+
+
+@pytest.mark.parametrize(("figure_id", "labels"), CASES)
+def test_dev_figures_split_as_annotated(annotations: dict, figure_id: str, labels: list) -> None:
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from real_figures import load_figure
+
+    truth = annotations[figure_id]
+    layout = parse_layout(load_figure(figure_id))
+    assert layout.labels == labels
+    assert imageclef_accuracy([b for b, _ in truth.panels], [p.bbox for p in layout.panels]) >= 0.85
+
+
+def test_annotation_file_covers_every_shared_figure(shared_data: Path) -> None:
+    sys.path.insert(0, str(BENCH))
+    from real_figures import all_figure_ids
+
+    data = json.loads((BENCH / "real_annotations.json").read_text())
+    ids = [f["id"] for f in data["figures"]]
+    assert sorted(ids) == sorted(set(ids)) == sorted(all_figure_ids(shared_data))
+    for fig in data["figures"]:
+        assert fig["split"] in ("dev", "test", "excluded")
+        for panel in fig["panels"]:
+            x0, y0, x1, y1 = panel["bbox"]
+            assert 0 <= x0 < x1 <= fig["width"] and 0 <= y0 < y1 <= fig["height"]

@@ -1,0 +1,131 @@
+"""find_markers on synthetic panels with exact truth."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from panel2patch.markers import (
+    COLOR_NAMES,
+    MARKER_TYPES,
+    Marker,
+    find_markers,
+    panel_is_image_like,
+)
+from tests.markers.conftest import drawing, jpeg, plot_panel, textured_panel
+
+
+def _hit(marker: Marker, truth: drawing.TrueMarker) -> bool:
+    cx, cy = (marker.bbox[0] + marker.bbox[2]) / 2, (marker.bbox[1] + marker.bbox[3]) / 2
+    x0, y0, x1, y1 = truth.bbox
+    return marker.type == truth.type and x0 <= cx <= x1 and y0 <= cy <= y1
+
+
+def test_every_drawn_marker_is_found_with_type_colour_and_tip(marked_panel):
+    image, truth = marked_panel
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    for true in truth:
+        hits = [m for m in found if _hit(m, true)]
+        assert hits, f"missed {true.type} {true.color}: found {[(m.type, m.color, m.bbox) for m in found]}"
+        assert hits[0].color == true.color
+        if true.tip is not None:
+            assert math.dist(hits[0].tip, true.tip) <= 4
+    assert len(found) == len(truth)
+
+
+def test_markers_survive_jpeg_and_are_mapped_to_figure_pixels(marked_panel):
+    image, truth = marked_panel
+    figure = Image.new("RGB", (image.width * 2 + 20, image.height + 40), "white")
+    figure.paste(jpeg(image, 80), (image.width + 20, 40))
+    panels = [(0, 0, image.width, image.height + 40), (image.width + 20, 40, 2 * image.width + 20, image.height + 40)]
+    found = find_markers(figure, panels)
+    assert found and all(m.panel == 1 for m in found)
+    shifted = [drawing.TrueMarker(t.type, (t.bbox[0] + image.width + 20, t.bbox[1] + 40, t.bbox[2] + image.width + 20,
+                                           t.bbox[3] + 40), None, t.color) for t in truth]
+    assert sum(any(_hit(m, t) for m in found) for t in shifted) >= 4
+
+
+def test_records_use_the_closed_vocabularies(marked_panel):
+    image, _ = marked_panel
+    for marker in find_markers(np.asarray(image), [(0, 0, image.width, image.height)]):
+        data = marker.to_dict()
+        assert set(data) == {"type", "bbox", "tip", "color", "panel", "score"}
+        assert data["type"] in MARKER_TYPES and data["color"] in COLOR_NAMES
+        assert all(isinstance(v, int) for v in data["bbox"]) and 0 < data["score"] <= 1
+
+
+@pytest.mark.parametrize("kind", ["dashed_box", "star", "arrowhead_open", "line_arrow"])
+def test_more_marker_styles(kind):
+    canvas = drawing.Canvas(textured_panel(seed=7))
+    if kind == "dashed_box":
+        true = drawing.box(canvas, (120.0, 90.0, 280.0, 220.0), "yellow", width=2, dashed=True, dash=8, gap=5)
+    elif kind == "star":
+        true = drawing.star(canvas, (200.0, 150.0), 34, "green")
+    elif kind == "arrowhead_open":
+        true = drawing.arrowhead(canvas, (200.0, 150.0), 1.2, 30, "yellow", open_=True)
+    else:
+        true = drawing.arrow(canvas, (250.0, 120.0), 0.3, 70, "white", style="line", shaft=2.0)
+    image = canvas.finish()
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+def test_plot_panel_yields_no_markers():
+    plot = plot_panel()
+    assert panel_is_image_like(plot)[0] is False
+    assert find_markers(plot, [(0, 0, plot.width, plot.height)]) == []
+
+
+def test_text_and_scale_bar_on_a_picture_are_not_markers():
+    canvas = drawing.Canvas(textured_panel(seed=4, mean=70))
+    drawing.text(canvas, (12, 10), "DAPI", 26, "white")
+    drawing.text(canvas, (300, 12), "20 µm", 20, "white")
+    drawing.scale_bar(canvas, (300.0, 290.0), 90, 6, "white")
+    image = canvas.finish()
+    assert find_markers(image, [(0, 0, image.width, image.height)]) == []
+
+
+def test_panel_is_image_like_scores():
+    picture, score = panel_is_image_like(textured_panel())
+    assert picture is True and 0 < score <= 1
+    assert panel_is_image_like(Image.new("RGB", (300, 200), "white")) == (False, 0.0)
+
+
+@pytest.mark.parametrize("image", [
+    Image.new("RGB", (300, 200), "white"),
+    Image.new("RGB", (1, 1)),
+    Image.new("L", (200, 150), 0),
+    Image.new("RGBA", (200, 150), (0, 0, 0, 0)),
+    np.zeros((0, 0, 3), np.uint8),
+    np.full((120, 90), np.nan),
+    np.random.default_rng(0).random((150, 140)),
+    "not an image",
+])
+def test_bad_images_never_raise(image):
+    assert isinstance(find_markers(image, [(0, 0, 300, 200)]), list)
+    picture, score = panel_is_image_like(image)
+    assert isinstance(picture, bool) and 0.0 <= score <= 1.0
+
+
+@pytest.mark.parametrize("panels", [
+    [], [(0, 0, 5, 5)], [(50, 50, 10, 10)], [(-100, -100, 10000, 10000)], [(0, 0, "a", None)],
+    [(float("nan"), 0, 10, 10)], [(400, 300, 900, 900)], [(0, 0, 0, 0)],
+])
+def test_odd_panel_boxes_never_raise(marked_panel, panels):
+    image, _ = marked_panel
+    for marker in find_markers(image, panels):
+        x0, y0, x1, y1 = marker.bbox
+        assert 0 <= x0 < x1 <= image.width and 0 <= y0 < y1 <= image.height
+
+
+def test_huge_panel_is_analysed_at_bounded_size():
+    image = textured_panel(width=4200, height=3000, seed=2)
+    patch = drawing.Canvas(image.crop((1800, 1300, 2200, 1700)))
+    true = drawing.arrowhead(patch, (200.0, 200.0), 1.0, 120, "yellow")
+    image.paste(patch.finish(), (1800, 1300))
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, drawing.TrueMarker(true.type, (true.bbox[0] + 1800, true.bbox[1] + 1300, true.bbox[2] + 1800,
+                                                       true.bbox[3] + 1300), None, true.color)) for m in found)
