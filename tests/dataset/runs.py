@@ -106,7 +106,10 @@ def _augment(samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
     g1, g3 = by_key[FIG.format(1)], by_key[FIG.format(3)]
     for sample in samples:
         meta = json.loads(sample["json"])
+        meta["regions"] = []  # the fixture's regions and concepts are exact: drop what the stages found
+        meta["figure_concepts"] = None
         for index, panel in enumerate(meta["panels"]):
+            panel["regions"] = []
             kind = "micrograph" if index % 2 == 0 else "plot"
             concept = "Microscopy" if kind == "micrograph" else "Plots and Charts"
             panel["kind"] = kind

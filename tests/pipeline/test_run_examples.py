@@ -36,7 +36,10 @@ def test_output_contract(example_run: Path) -> None:
             x0, y0, x1, y1 = panel["bbox"]
             assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
             assert panel["key"].startswith(key + "_p") and "." not in panel["key"]
-            assert panel["regions"] == []
+            for region in panel["regions"]:
+                assert region["key"].startswith(panel["key"] + "_r")
+                rx0, ry0, rx1, ry1 = region["bbox"]
+                assert 0 <= rx0 < rx1 <= width and 0 <= ry0 < ry1 <= height
         assert members["txt"].decode() == meta["figure"]["caption"]
         assert members["jpg"][:2] == b"\xff\xd8"
 

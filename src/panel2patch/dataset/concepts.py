@@ -51,11 +51,11 @@ def figure_concept_entries(meta: Mapping[str, Any]) -> list[Any]:
     """A figure's concept entries. A JATS ``<table-wrap>`` given as an image is a Table even
     before any concept labeller ran (the XML says so)."""
     figure = meta.get("figure") or {}
+    if figure.get("kind") == "table":  # the XML's own word beats any pixel or text guess
+        return [{"global": TABLES, "source": "jats", "confidence": 1.0}]
     entries = meta.get("figure_concepts") or figure.get("concepts") or []
     if isinstance(entries, Mapping):  # a run's labeller output: {"kind", "concepts": [...], ...}
         entries = entries.get("concepts") or []
-    if not entries and figure.get("kind") == "table":
-        return [{"global": TABLES, "source": "jats", "confidence": 1.0}]
     return list(entries)
 
 

@@ -49,7 +49,7 @@ class NullLabelReader:
 class RapidOCRLabelReader:
     name = "rapidocr"
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
         rapidocr = require("rapidocr", purpose="panel label OCR")
         require("onnxruntime", purpose="panel label OCR")
         self._engine = rapidocr.RapidOCR(
@@ -170,7 +170,7 @@ _READERS = {"rapidocr": RapidOCRLabelReader, "tesserocr": TesserocrLabelReader, 
 
 
 @functools.lru_cache(maxsize=4)
-def get_label_reader(name: str = "rapidocr", threads: int = 2) -> LabelReader:
+def get_label_reader(name: str = "rapidocr", threads: int = 1) -> LabelReader:
     """A cached reader per process (engines take ~1 s to load)."""
     if name not in _READERS:
         raise ValueError(f"unknown label reader {name!r}; choose from {sorted(_READERS)}")
