@@ -59,7 +59,9 @@ def extract_with(executor_name: str, source: Path, out: Path, meter: RunMeter | 
     # the local executor in-process (its process pool gives the same bytes: tests/pipeline), Ray on 2 CPUs
     workers = 2 if executor_name == "ray" else 1
     options = {"layout_backend": None, "concepts": False, **options}
-    config = RunConfig(extract=ExtractConfig(**options), shard_size=SHARD_SIZE, workers=workers)
+    # the bundled sample (10 packages) needs smaller shards to give the resume test several of them
+    shard_size = SHARD_SIZE if source != EXAMPLES else 2
+    config = RunConfig(extract=ExtractConfig(**options), shard_size=shard_size, workers=workers)
     executor = make_executor(executor_name, workers)
     return run_extraction(source, out, config, executor, on_outcome=meter.update if meter else None)
 
