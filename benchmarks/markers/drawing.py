@@ -1,6 +1,6 @@
 """Draw realistic figure markers on an image, with their exact ground truth.
 
-Shared by the synthetic benchmark (``synthetic.py``) and the tests. Everything is drawn on
+Shared by the synthetic benchmark (``synthetic_markers.py``) and the tests. Everything is drawn on
 a transparent layer at ``SUPERSAMPLE`` times the size, then shrunk and composited, so edges
 are anti-aliased the way figure software renders them. ``draw_marker`` returns a
 ``TrueMarker`` (type, box, tip, colour) in the pixel coordinates of the image.

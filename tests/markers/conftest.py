@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import sys
 from pathlib import Path
@@ -10,15 +11,20 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "markers"))
-import drawing
+# The marker drawing kit of the benchmark (one implementation for benchmark and tests),
+# loaded under its own name so nothing else on sys.path can shadow it.
+_DRAWING = Path(__file__).resolve().parents[2] / "benchmarks" / "markers" / "drawing.py"
+_spec = importlib.util.spec_from_file_location("panel2patch_marker_drawing", _DRAWING)
+drawing = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = drawing
+_spec.loader.exec_module(drawing)
 
 
 def textured_panel(width: int = 420, height: int = 320, seed: int = 0, mean: float = 105.0) -> Image.Image:
     """A grey, micrograph-like picture: smooth blobs plus fine noise."""
     rng = np.random.default_rng(seed)
     coarse = rng.normal(mean, 35, (height // 16 + 2, width // 16 + 2))
-    smooth = np.asarray(Image.fromarray(coarse.astype(np.float32), mode="F").resize((width, height),
+    smooth = np.asarray(Image.fromarray(coarse.astype(np.float32)).resize((width, height),
                                                                                   Image.Resampling.BICUBIC))
     grey = np.clip(smooth + rng.normal(0, 10, (height, width)), 0, 255).astype(np.uint8)
     return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))

@@ -101,3 +101,18 @@ def test_parse_markers_end_to_end():
     assert len(markers) == 2 and {m.type for m in markers} == {"arrowhead"}
     assert [r.text for r in regions] == ["apoptotic nuclei"] * 2
     assert parse_markers(image, [], None)[1][0].text is None  # no layout: one panel, no caption
+
+
+def test_parse_markers_takes_a_layout_and_renders():
+    from panel2patch.layout import Panel, PanelLayout
+    from panel2patch.markers.render import contact_sheet, render_markers
+
+    canvas = drawing.Canvas(textured_panel(seed=6))
+    drawing.arrow(canvas, (200.0, 150.0), 0.4, 60, "yellow", style="block")
+    image = canvas.finish()
+    layout = PanelLayout(image.width, image.height, [Panel((0, 0, image.width, image.height), "A")])
+    markers, regions = parse_markers(image, layout, "(A) Yellow arrows point to the soma.")
+    assert [m.type for m in markers] == ["arrow"] and regions[0].text
+    drawn = render_markers(image, markers, regions)
+    assert drawn.size == image.size
+    assert contact_sheet([(image, markers[0], regions[0], "x.png")]).width > 0

@@ -431,26 +431,24 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context) -> bool:
     if (x1 - x0) > ctx.max_outline_fraction * width and (y1 - y0) > ctx.max_outline_fraction * height:
         return True
     gap, depth = 3, 3
-    bands = []
-    if y0 - gap - depth >= 0:
-        bands.append(ctx.grey[y0 - gap - depth:y0 - gap, x0:x1])
-    if y1 + gap + depth <= height:
-        bands.append(ctx.grey[y1 + gap:y1 + gap + depth, x0:x1])
-    if x0 - gap - depth >= 0:
-        bands.append(ctx.grey[y0:y1, x0 - gap - depth:x0 - gap].T)
-    if x1 + gap + depth <= width:
-        bands.append(ctx.grey[y0:y1, x1 + gap:x1 + gap + depth].T)
-    sides = 4 - len(bands)  # sides on the panel edge count as page
-    for band in bands:
-        if band.size == 0:
-            sides += 1
-            continue
-        # Page: flat across the band and white, or the (light) colour of the panel's margin;
-        # a dark flat band is more likely the black ground of a fluorescence picture.
-        # (JPEG rings a few levels next to a dark frame line, hence the tolerances.)
-        flat = (band.max(axis=0).astype(np.int16) - band.min(axis=0)) <= 24
-        level = np.median(band, axis=0)
-        page = flat & ((level >= 220) | ((ctx.margin_level >= 180) & (np.abs(level - ctx.margin_level) <= 12)))
-        if float(page.mean()) >= 0.7:
-            sides += 1
-    return sides >= 3
+    # Bands just outside the top, bottom, left and right sides (None: the panel edge).
+    bands = [
+        ctx.grey[y0 - gap - depth:y0 - gap, x0:x1] if y0 - gap - depth >= 0 else None,
+        ctx.grey[y1 + gap:y1 + gap + depth, x0:x1] if y1 + gap + depth <= height else None,
+        ctx.grey[y0:y1, x0 - gap - depth:x0 - gap].T if x0 - gap - depth >= 0 else None,
+        ctx.grey[y0:y1, x1 + gap:x1 + gap + depth].T if x1 + gap + depth <= width else None,
+    ]
+    page = [band is None or band.size == 0 or _is_page(band, ctx.margin_level) for band in bands]
+    # Three sides on the page, or two opposite ones (a strip of a stacked blot, a picture
+    # in a row of pictures); a zoom box has picture on at least three sides.
+    return sum(page) >= 3 or (page[0] and page[1]) or (page[2] and page[3])
+
+
+def _is_page(band: np.ndarray, margin_level: float) -> bool:
+    """Most of a band (rows along a side) is page: flat across the band and white, or the
+    (light) colour of the panel's margin. A dark flat band is more likely the black ground
+    of a fluorescence picture. (JPEG rings next to a dark frame line: hence the slack.)"""
+    flat = (band.max(axis=0).astype(np.int16) - band.min(axis=0)) <= 24
+    level = np.median(band, axis=0)
+    page = flat & ((level >= 220) | ((margin_level >= 180) & (np.abs(level - margin_level) <= 12)))
+    return float(page.mean()) >= 0.7

@@ -50,7 +50,8 @@ def picture_map(rgb: np.ndarray) -> PictureMap:
     small = rgb if scale >= 1.0 else cv2.resize(
         rgb, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    sat = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[:, :, 1]
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+    sat = hsv[:, :, 1]
     rows, cols = grey.shape[0] // _BLOCK, grey.shape[1] // _BLOCK
     if rows < 1 or cols < 1:
         return PictureMap(np.zeros((0, 0), bool), _BLOCK / scale, 0.0)
@@ -60,9 +61,9 @@ def picture_map(rgb: np.ndarray) -> PictureMap:
     sat_cut = sat_cut.reshape(rows, cols, _BLOCK * _BLOCK)
     levels = cut // _STEP  # grey levels of _STEP values
     # Share of the block's most common level, and how many levels hold >= 3 pixels.
-    counts = np.zeros((rows, cols, _LEVELS), np.int32)
-    for level in range(_LEVELS):
-        counts[:, :, level] = (levels == level).sum(axis=2)
+    block_ids = np.arange(rows * cols).reshape(rows, cols, 1) * _LEVELS
+    counts = np.bincount((block_ids + levels).ravel(), minlength=rows * cols * _LEVELS)
+    counts = counts.reshape(rows, cols, _LEVELS)
     mode_share = counts.max(axis=2) / float(_BLOCK * _BLOCK)
     spread = (counts >= 3).sum(axis=2)
     mean = cut.mean(axis=2)
@@ -86,7 +87,7 @@ def picture_map(rgb: np.ndarray) -> PictureMap:
         # A picture area must be mostly texture, not a dark diagram shape with a few specks.
         picture = _keep_textured_components(picture, textured, mean < 70)
     score = float(picture.mean()) if picture.size else 0.0
-    if score > 0 and _looks_like_colormap(small, picture, rows, cols):
+    if score > 0 and _looks_like_colormap(hsv, picture):
         score *= 0.25
     return PictureMap(picture, _BLOCK / scale, score)
 
@@ -105,11 +106,12 @@ def _light_background_levels(grey: np.ndarray, block_mode: np.ndarray, mode_shar
     return np.array(levels)
 
 
-def _looks_like_colormap(small: np.ndarray, picture: np.ndarray, rows: int, cols: int) -> bool:
+def _looks_like_colormap(hsv: np.ndarray, picture: np.ndarray) -> bool:
     """Bright, saturated colour of many hues over the picture area: a heatmap or spectrogram."""
-    hsv = cv2.cvtColor(small[: rows * _BLOCK, : cols * _BLOCK], cv2.COLOR_RGB2HSV)
-    inside = cv2.resize(picture.astype(np.uint8), (cols * _BLOCK, rows * _BLOCK),
-                        interpolation=cv2.INTER_NEAREST) > 0
+    # One pixel per block corner is plenty for a colour census.
+    inside = np.repeat(np.repeat(picture, 2, axis=0), 2, axis=1)
+    hsv = hsv[: inside.shape[0] * _BLOCK // 2: _BLOCK // 2, : inside.shape[1] * _BLOCK // 2: _BLOCK // 2]
+    inside = inside[: hsv.shape[0], : hsv.shape[1]]
     if not inside.any():
         return False
     pixels = hsv[inside]

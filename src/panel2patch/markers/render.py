@@ -32,7 +32,7 @@ def render_markers(image: Image.Image, markers: Sequence[Marker], regions: Seque
     return canvas
 
 
-def contact_sheet(items: Sequence[tuple[Image.Image, Marker, Region, str]], tile: int = 180,
+def contact_sheet(items: Sequence[tuple[Image.Image, Marker, Region, str]], tile: int = 150,
                   columns: int = 4) -> Image.Image:
     """One cell per region: its context (marker magenta, region cyan) and the region crop,
     both scaled to ``tile``, with the marker, the region's text and the source below."""

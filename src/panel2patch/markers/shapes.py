@@ -209,30 +209,30 @@ def fit_arrow(blob: Blob) -> GlyphFit | None:
     return best
 
 
-def _arrow_towards(s: np.ndarray, t: np.ndarray, length: float, _BINS: int,
+def _arrow_towards(s: np.ndarray, t: np.ndarray, length: float, bins: int,
                    axis: np.ndarray, pts: np.ndarray) -> GlyphFit | None:
     lo = float(s.min())
-    idx = np.minimum(((s - lo) / length * _BINS).astype(int), _BINS - 1)
-    filled = np.bincount(idx, minlength=_BINS).astype(np.float64)
+    idx = np.minimum(((s - lo) / length * bins).astype(int), bins - 1)
+    filled = np.bincount(idx, minlength=bins).astype(np.float64)
     if not filled.all():
         return None  # a gap: not one stroke
-    top = np.full(_BINS, -np.inf)
-    bottom = np.full(_BINS, np.inf)
+    top = np.full(bins, -np.inf)
+    bottom = np.full(bins, np.inf)
     np.maximum.at(top, idx, t)
     np.minimum.at(bottom, idx, t)
     ext = top - bottom + 1.0
     mid = (top + bottom) / 2.0
     peak = int(np.argmax(ext))
     wmax = float(ext[peak])
-    if peak < _BINS * 0.5 or peak > _BINS - 3:
+    if peak < bins * 0.5 or peak > bins - 3:
         return None
-    shaft = ext[: int(_BINS * 0.45)]
+    shaft = ext[: int(bins * 0.45)]
     shaft_w = float(np.median(shaft))
     if wmax < 1.9 * shaft_w or length < 1.6 * wmax:
         return None
     if float(np.std(shaft)) > 0.45 * shaft_w + 1.0:
         return None
-    shaft_mid = float(np.median(mid[: int(_BINS * 0.45)]))
+    shaft_mid = float(np.median(mid[: int(bins * 0.45)]))
     if abs(mid[peak] - shaft_mid) > 0.2 * wmax + 1.0:
         return None
     # Barbs on both sides of the shaft (a "1" or a flag has one).
@@ -248,11 +248,11 @@ def _arrow_towards(s: np.ndarray, t: np.ndarray, length: float, _BINS: int,
     if np.any(np.diff(head) > 0.25 * wmax):
         return None
     # The head's length should be comparable with its width (not a long thin wedge).
-    head_len = (len(head)) / _BINS * length
+    head_len = (len(head)) / bins * length
     if not (0.35 * wmax <= head_len <= 2.2 * wmax):
         return None
     # Filled head (block arrow) or open "V" head (line arrow).
-    head_fill = float(filled[peak:].sum()) / max(1.0, float((ext[peak:] * length / _BINS).sum()) * 0.5)
+    head_fill = float(filled[peak:].sum()) / max(1.0, float((ext[peak:] * length / bins).sum()) * 0.5)
     style = "filled" if head_fill > 0.65 else "line"
     tip_sel = s >= s.max() - 1.0
     tip = pts[tip_sel].mean(axis=0)
