@@ -11,26 +11,12 @@ from PIL import Image, ImageDraw
 
 from panel2patch.cli.app import app
 from panel2patch.errors import ItemError
+from panel2patch.images import decode_image_file
 from panel2patch.config import ExtractConfig
 from panel2patch.layout import available_backends
 from panel2patch.naming import safe_component
 from panel2patch.pipeline.figure_stages import analyze_figure
 from panel2patch.records import FigureRecord
-
-
-def _decode(path: Path) -> Image.Image:
-    """Decode to RGB with the pipeline's safe decoder (pixel cap, EXIF, 16-bit, alpha)."""
-    try:
-        from panel2patch.images import decode_image_file
-    except ImportError:  # pragma: no cover - TODO: drop once panel2patch.images always ships
-        return _fallback_decode(path)
-    return decode_image_file(path)
-
-
-def _fallback_decode(path: Path) -> Image.Image:
-    with Image.open(path) as image:
-        image.load()
-        return image.convert("RGB")
 
 
 def figure_json(image_path: Path, picture: Image.Image, caption: str | None, backend: str) -> dict[str, Any]:
@@ -110,7 +96,7 @@ def figure_command(
     if backend not in available_backends():
         raise typer.BadParameter(f"unknown backend {backend!r}; available: {available_backends()}")
     try:
-        picture = _decode(image)
+        picture = decode_image_file(image)
     except ItemError as exc:
         if as_json:
             typer.echo(json.dumps({"image": str(image), "error": f"{exc.status}: {exc}"}))
