@@ -119,6 +119,9 @@ def train_command(
     shuffle_buffer: int = typer.Option(256, "--shuffle-buffer", min=1, help="Items mixed per level stream."),
     holdout_percent: float = typer.Option(0.0, "--holdout-percent", min=0.0, max=100.0, help="Never train on the "
                                           "articles whose id hash falls in this percentage (for held-out evaluation)."),
+    use_splits: bool = typer.Option(True, "--use-splits/--ignore-splits", help="When a source run directory has a "
+                                    "splits.json (`panel2patch split RUN`), train only on its train split and never "
+                                    "read val/test articles."),
     schedule: Schedule = typer.Option(Schedule.alternating, "--schedule", help="alternating: each step one level, "
                                       "cycling figure -> panel -> region (Panel2Patch). mixed: every step all levels."),
     levels: str = typer.Option("figure,panel,region", "--levels", help="Levels to train on (comma list). Levels "
@@ -209,7 +212,7 @@ def train_command(
             grad_checkpointing=grad_checkpointing, image_size=image_size,
         ),
         data=DataConfig(sources=tuple(sources), workers=pick(workers, "workers", 4), shuffle_buffer=shuffle_buffer,
-                        holdout_percent=holdout_percent, seed=seed),
+                        holdout_percent=holdout_percent, seed=seed, use_run_splits=use_splits),
         image=ImageConfig(resize_mode=resize_mode.value, crop_scale=scale,
                           color_jitter=color_jitter, grayscale_prob=grayscale_prob),
         hierarchy=HierarchyConfig(figure_level=figure_level.value, untexted_panels=untexted_panels.value,

@@ -83,6 +83,11 @@ class DataConfig:
     workers: int = 2
     shuffle_buffer: int = 256
     holdout_percent: float = 0.0  # articles whose hash bucket falls below this are never trained on
+    # article-level splits (panel2patch.eval.splits): when set, only the train split is read.
+    # Filled from a source run's splits.json unless use_run_splits is off.
+    split_fractions: tuple[float, float, float] | None = None  # train, val, test
+    split_seed: int = 0
+    use_run_splits: bool = True
     seed: int = 0
     probe_samples: int = 256  # figure samples read at start to see which levels have any data
 

@@ -26,11 +26,14 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from panel2patch.train.config import DataConfig, HierarchyConfig, ImageConfig, Level
 from panel2patch.train.crops import CropError, Geometry, decode_for_boxes, render
-from panel2patch.train.hierarchy import Node, level_nodes
+from panel2patch.train.hierarchy import Node, article_of, level_nodes
 from panel2patch.train.schedule import LevelSchedule
 from panel2patch.train.shards import iter_raw_samples
 from panel2patch.train.skips import SkipLog
-from panel2patch.train.stream import Item, ItemStream, Partition, RawFigure, StreamPosition, parse_figure
+from panel2patch.train.stream import (
+    Item, ItemStream, Partition, RawFigure, StreamPosition, excluded_from_training,
+    parse_figure,
+)
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +218,8 @@ def probe_levels(urls: Sequence[str], data: DataConfig, hierarchy: HierarchyConf
     seen = 0
     for url in urls:
         for sample in iter_raw_samples(url):
+            if excluded_from_training(article_of(sample.get("__key__", "")), data):
+                continue
             figure = parse_figure(sample, hierarchy, skips)
             if figure is not None:
                 counts["figures"] += 1

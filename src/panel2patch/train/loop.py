@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
+from panel2patch.eval.splits import SPLITS_FILE, rule_for_sources
 from panel2patch.output.atomic import write_bytes_atomic
 from panel2patch.train import checkpoint as ckpt
 from panel2patch.train.config import Level, TrainConfig
@@ -122,6 +123,7 @@ class Trainer:
         self.urls = resolve_sources(config.data.sources)
         if not self.urls:
             raise ValueError("no training shards")
+        config = with_run_splits(config)
 
         self.built = build_model(config.model, device)
         freeze(self.built.model, config.model)
@@ -295,11 +297,24 @@ def train(config: TrainConfig) -> TrainResult:
         shutdown_distributed()
 
 
+def with_run_splits(config: TrainConfig) -> TrainConfig:
+    """Train only on the train split when a source run directory has a ``splits.json``."""
+    data = config.data
+    if not data.use_run_splits or data.split_fractions is not None:
+        return config
+    rule = rule_for_sources(data.sources)
+    if rule is None:
+        return config
+    log.info("training on the train split of the run's %s (fractions train/val/test %s, seed %d); "
+             "val and test articles are never read", SPLITS_FILE, rule.fractions, rule.seed)
+    return replace(config, data=replace(data, split_fractions=rule.fractions, split_seed=rule.seed))
+
+
 def _check_resume(saved: dict[str, Any], current: dict[str, Any]) -> None:
     for key in ("urls", "world_size", "accum_steps", "schedule", "hierarchy"):
         if saved.get(key) != current.get(key):
             raise ResumeError(f"checkpoint was made with another {key}: {saved.get(key)!r} != {current.get(key)!r}")
-    for key in ("workers", "seed", "holdout_percent", "shuffle_buffer"):
+    for key in ("workers", "seed", "holdout_percent", "shuffle_buffer", "split_fractions", "split_seed"):
         if saved["data"].get(key) != current["data"].get(key):
             raise ResumeError(f"checkpoint was made with data.{key}={saved['data'].get(key)!r}, "
                               f"not {current['data'].get(key)!r}")

@@ -13,7 +13,6 @@ Nothing here decodes pixels: an item carries the figure's JPEG bytes and its hie
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -25,6 +24,7 @@ from dataclasses import asdict, dataclass
 
 from PIL import Image
 
+from panel2patch.eval.splits import SplitRule, is_heldout
 from panel2patch.train.config import DataConfig, HierarchyConfig, Level
 from panel2patch.train.hierarchy import FigureTree, Node, article_of, figure_tree, level_nodes
 from panel2patch.train.shards import iter_raw_samples
@@ -72,12 +72,13 @@ class StreamPosition:
         return asdict(self)
 
 
-def is_heldout(article: str, percent: float) -> bool:
-    """Deterministic article-level split: the article's hash bucket (0..9999) falls below ``percent``%."""
-    if percent <= 0:
+def excluded_from_training(article: str, data: DataConfig) -> bool:
+    """Held out by ``--holdout-percent``, or outside the train split of the run's ``splits.json``."""
+    if is_heldout(article, data.holdout_percent):
+        return True
+    if data.split_fractions is None:
         return False
-    bucket = int(hashlib.sha1(article.encode()).hexdigest(), 16) % 10_000
-    return bucket < percent * 100
+    return SplitRule(data.split_fractions, data.split_seed).split_of(article) != "train"
 
 
 def image_bytes(sample: dict) -> bytes | None:
@@ -182,7 +183,7 @@ class ItemStream:
                 ordinal += 1
                 if split_samples and ordinal % part.count != part.index:
                     continue
-                if is_heldout(article_of(sample.get("__key__", "")), self.data.holdout_percent):
+                if excluded_from_training(article_of(sample.get("__key__", "")), self.data):
                     continue
                 figure = parse_figure(sample, self.hierarchy, self.skips)
                 if figure is None:
