@@ -42,7 +42,9 @@ def evaluate(model_source: dict, run: Path, holdout: float, image_size: int) -> 
 import json, sys, torch, open_clip
 from panel2patch.models import create_preset_model, register_presets
 from panel2patch.train.config import HierarchyConfig, ImageConfig, Level
-from panel2patch.train.retrieval import collect_pairs, embed_pairs, recall_at_k
+from panel2patch.eval.metrics import retrieval_scores
+from panel2patch.eval.retrieval import as_percent, collect_pairs, embed_pairs
+from panel2patch.eval.splits import is_heldout
 from panel2patch.train.shards import resolve_sources
 src = json.loads({json.dumps(json.dumps(model_source))})
 torch.manual_seed(src.get("seed", 0))  # the untrained preset's projection heads are drawn from it
@@ -58,9 +60,9 @@ image = ImageConfig(size={image_size}, mean=tuple(pre["mean"]), std=tuple(pre["s
 urls = resolve_sources([{str(run)!r}])
 out = {{}}
 for level in (Level.PANEL, Level.FIGURE):
-    pairs = collect_pairs(urls, level, image, HierarchyConfig(), {holdout})
+    pairs = collect_pairs(urls, level, image, HierarchyConfig(), keep=lambda a: is_heldout(a, {holdout}))
     img, txt = embed_pairs(model, tokenizer, pairs)
-    out[level.label] = recall_at_k(img, txt)
+    out[level.label] = as_percent(retrieval_scores(img.numpy(), txt.numpy()))
     sims = img @ txt.T
     ranks = (sims > sims.diag()[:, None]).sum(1).float() + 1
     out[level.label]["median_rank_i2t"] = float(ranks.median())

@@ -7,7 +7,7 @@ import importlib
 from panel2patch.cli.app import app
 
 # Each module registers its commands on ``app`` when imported.
-_COMMAND_MODULES = ("run", "stats", "caption", "figure", "export", "report", "train", "concepts")
+_COMMAND_MODULES = ("run", "stats", "caption", "figure", "export", "report", "train", "concepts", "split", "eval")
 
 
 def _register_commands() -> None:
