@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from panel2patch.eval.metrics import (
-    accuracy, balanced_accuracy, classification_scores, macro_f1, recall_at_k, retrieval_scores,
+    accuracy,
+    balanced_accuracy,
+    classification_scores,
+    macro_f1,
+    recall_at_k,
+    retrieval_scores,
 )
 
 

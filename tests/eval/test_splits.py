@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from panel2patch.eval.splits import (
-    SPLITS_FILE, RunSplits, SplitError, SplitRule, article_bucket, assign, is_heldout, read_rule, rule_for_sources,
+    SPLITS_FILE,
+    RunSplits,
+    SplitError,
+    SplitRule,
+    article_bucket,
+    assign,
+    is_heldout,
+    read_rule,
+    rule_for_sources,
     write_splits,
 )
 
@@ -96,3 +104,13 @@ def test_counts_cover_every_split() -> None:
     counts = RunSplits(SplitRule(), {"PMC1": "train"}, {"train": 4}).counts()
     assert counts == {"train": {"articles": 1, "figures": 4}, "val": {"articles": 0, "figures": 0},
                       "test": {"articles": 0, "figures": 0}}
+
+
+def test_split_registry_and_readers_do_not_import_torch() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, panel2patch.cli.split, panel2patch.cli.eval, panel2patch.eval.splits, "
+            "panel2patch.eval.tasks, panel2patch.eval.readers; print('torch' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

@@ -39,7 +39,8 @@ def eval_command(
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most N images per zero-shot task (a seeded "
                                      "random choice), for quick looks."),
     bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Bootstrap resamples for the 95% intervals."),
-    seed: int = typer.Option(0, "--seed", help="Seed of --limit and the bootstrap."),
+    seed: int = typer.Option(0, "--seed", help="Seed of --limit, the bootstrap, and the random heads of an untrained "
+                             "preset."),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per model and task on stdout (logs "
                                  "go to stderr)."),
@@ -64,7 +65,8 @@ def eval_command(
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("panel2patch").setLevel(logging.INFO)
     try:
-        from panel2patch.eval.tasks import TaskRegistryError, data_root as resolve_root, load_registry
+        from panel2patch.eval.tasks import TaskRegistryError, load_registry
+        from panel2patch.eval.tasks import data_root as resolve_root
 
         task_registry = load_registry(registry)
     except (MissingExtraError, TaskRegistryError) as exn:
@@ -80,7 +82,11 @@ def eval_command(
         from panel2patch.eval.models import ModelSpecError, load_model, parse_model_spec
         from panel2patch.eval.report import rich_table, write_reports
         from panel2patch.eval.runner import (
-            RetrievalEvaluator, RetrievalPlan, ZeroShotPlan, evaluate_zeroshot_tasks, task_names,
+            RetrievalEvaluator,
+            RetrievalPlan,
+            ZeroShotPlan,
+            evaluate_zeroshot_tasks,
+            task_names,
         )
     except MissingExtraError as exn:
         typer.echo(f"error: {exn}", err=True)
@@ -105,7 +111,7 @@ def eval_command(
     results = []
     for spec in specs:
         try:
-            model = load_model(spec, device)
+            model = load_model(spec, device, seed)
         except ModelSpecError as exn:
             typer.echo(f"error: {exn}", err=True)
             raise typer.Exit(2) from exn

@@ -12,7 +12,8 @@ from panel2patch.eval.splits import DEFAULT_FRACTIONS, SPLIT_NAMES, SPLITS_FILE,
 
 @app.command("split")
 def split_command(
-    run_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="A run directory made by `panel2patch run`."),
+    run_dir: Path = typer.Argument(..., exists=True, file_okay=False,
+                                   help="A local run directory made by `panel2patch run`."),
     fractions: str = typer.Option(",".join(f"{f:g}" for f in DEFAULT_FRACTIONS), "--fractions",
                                   help="Fractions of articles in train,val,test (sum 1)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the article-id hash (0: the hash training's "

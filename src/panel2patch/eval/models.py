@@ -3,8 +3,8 @@ open_clip architecture with weights (a tag, a local file, or a hub id).
 
 Spec forms (``LABEL=SPEC`` names the model in tables; else the spec is its name):
 
-- ``offline-lite``, ``tiny-vit``: a preset as built before training (random projection heads
-  drawn with seed 0, so the same every time);
+- ``offline-lite``, ``tiny-vit``: a preset as built before training (its random projection heads
+  drawn from ``--seed``, 0 by default, so the same every time);
 - ``CKPT`` or ``CKPT/final``: the final weights of ``panel2patch train --out CKPT``
   (``open_clip_config.json`` + ``open_clip_model.safetensors``);
 - ``ARCH:PRETRAINED``: an open_clip architecture and an open_clip tag or a weights file
@@ -122,11 +122,13 @@ def _load_checkpoint(folder: Path, device: str) -> tuple[nn.Module, str]:
     return model, arch
 
 
-def load_model(spec: ModelSpec, device: str = "cpu") -> EvalModel:
-    """Build the model of ``spec`` in eval mode (errors from open_clip are re-raised as ModelSpecError)."""
+def load_model(spec: ModelSpec, device: str = "cpu", seed: int = 0) -> EvalModel:
+    """Build the model of ``spec`` in eval mode (errors from open_clip are re-raised as ModelSpecError).
+
+    ``seed`` draws the random parts of an untrained model (a preset's projection heads)."""
     try:
+        torch.manual_seed(seed)
         if spec.kind == "preset":
-            torch.manual_seed(0)  # the untrained heads: the same draw every time
             model, _, _, arch = create_preset_model(spec.arch, device=device)
         elif spec.kind == "checkpoint":
             model, arch = _load_checkpoint(Path(spec.arch), device)

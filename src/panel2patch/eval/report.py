@@ -94,16 +94,18 @@ def plot(results: Sequence[TaskResult], path: Path) -> Path | None:
     width = 0.8 / max(1, len(models))
     figure, axis = plt.subplots(figsize=(max(6.0, 0.9 * len(keys) * max(1, len(models)) ** 0.5 + 2), 4.5))
     for index, model in enumerate(models):
-        values, low, high = [], [], []
-        for key in keys:
+        xs, values, with_ci = [], [], []
+        for position, key in enumerate(keys):
             row = cells.get((*key, model))
-            value = 100 * row.value if row is not None and row.value is not None else 0.0
+            x, value = position + index * width, 100 * row.value if row is not None and row.value is not None else 0.0
+            xs.append(x)
             values.append(value)
-            ci = row.ci if row is not None and row.ci is not None else None
-            low.append(value - 100 * ci[0] if ci else 0.0)
-            high.append(100 * ci[1] - value if ci else 0.0)
-        axis.bar([i + index * width for i in range(len(keys))], values, width, yerr=[low, high], capsize=2,
-                 label=model)
+            if row is not None and row.ci is not None:
+                with_ci.append((x, value, value - 100 * row.ci[0], 100 * row.ci[1] - value))
+        axis.bar(xs, values, width, label=model)
+        if with_ci:
+            x, y, low, high = zip(*with_ci)
+            axis.errorbar(x, y, yerr=[low, high], fmt="none", ecolor="black", capsize=2, linewidth=1)
     axis.set_xticks([i + 0.4 - width / 2 for i in range(len(keys))])
     axis.set_xticklabels([f"{t}\n{m}" if t != "retrieval" else m for t, m in keys], rotation=30, ha="right",
                          fontsize=8)

@@ -57,7 +57,7 @@ class Row:
 
 
 SHORT = {"image_to_text": "i2t", "text_to_image": "t2i"}
-TABLE_KS = ("recall@1", "recall@10", "recall@100")
+TABLE_KS = (1, 5, 10, 100)  # a K at or above the number of candidates is left out of tables (always 1.0)
 
 
 def rows_of(result: TaskResult) -> list[Row]:
@@ -67,8 +67,8 @@ def rows_of(result: TaskResult) -> list[Row]:
     if result.kind == "retrieval":
         for level, scores in result.levels.items():
             for direction, short in SHORT.items():
-                for k in TABLE_KS:
-                    rows.append(Row(result.task, f"{level} {short} R@{k.split('@')[1]}", scores[direction][k],
+                for k in (k for k in TABLE_KS if k < scores[direction]["candidates"]):
+                    rows.append(Row(result.task, f"{level} {short} R@{k}", scores[direction][f"recall@{k}"],
                                     count=f"{scores['candidates']} pairs"))
         for level, why in result.details.get("skipped_levels", {}).items():
             rows.append(Row(result.task, level, None, note=why))

@@ -96,8 +96,8 @@ class ZeroShotPlan:
 
 def evaluate_zeroshot_tasks(model: EvalModel, plan: ZeroShotPlan) -> Iterator[TaskResult]:
     for task in plan.tasks:
-        base = dict(model=model.spec.name, model_source=model.spec.source, task=task.name, kind="zeroshot",
-                    split=task.split if task.reader == "npz" else "all")
+        base = {"model": model.spec.name, "model_source": model.spec.source, "task": task.name, "kind": "zeroshot",
+                "split": task.split if task.reader == "npz" else "all"}
         started = time.perf_counter()
         try:
             data = read_task_data(task, plan.data_root).subset(plan.limit, plan.seed)

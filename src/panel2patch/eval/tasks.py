@@ -94,5 +94,6 @@ def load_registry(path: str | os.PathLike | None = None) -> dict[str, ZeroShotTa
     tasks = [_task(entry, templates) for entry in data.get("tasks") or []]
     names = [t.name for t in tasks]
     if len(set(names)) != len(names):
-        raise TaskRegistryError(f"duplicate task names in the registry: {sorted(n for n in names if names.count(n) > 1)}")
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        raise TaskRegistryError(f"duplicate task names in the registry: {duplicates}")
     return {t.name: t for t in tasks}
