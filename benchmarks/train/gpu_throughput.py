@@ -22,12 +22,14 @@ writes it to ``--work``/gpu_throughput.json.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
 import re
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -40,7 +42,7 @@ ARTICLES = REPO.parent / "shared" / "data" / "articles"
 
 # --------------------------------------------------------------------------------------- setup
 def prepare(args: argparse.Namespace) -> tuple[Path, Path]:
-    """The hierarchical run (extracted if absent) and its flat export."""
+    """The hierarchical run (extracted if absent) and its flat export, both replicated ``--replicate`` times."""
     run = args.run or args.work / "run"
     if not (run / "shards" / "sizes.json").exists():
         subprocess.run([sys.executable, "-m", "panel2patch", "run", str(args.articles), "--out", str(run),
@@ -55,10 +57,42 @@ def prepare(args: argparse.Namespace) -> tuple[Path, Path]:
         run = target
     flat = args.work / "flat"
     if not list(flat.rglob("*.tar")):
-        source_run = args.run or args.work / "run"
+        source_run = args.run or args.work / "run"  # the extracted run (synthetic regions are not a run)
         subprocess.run([sys.executable, "-m", "panel2patch", "export", str(source_run), "--out", str(flat),
                         "--no-dedup", "--no-split-license"], check=True, stdout=subprocess.DEVNULL)
+    if args.replicate > 1:
+        run = replicate(sorted((run / "shards").glob("*.tar")), args.work / f"run_x{args.replicate}", args.replicate)
+        flat = replicate(sorted(flat.rglob("*.tar")), args.work / f"flat_x{args.replicate}", args.replicate)
     return run, flat
+
+
+def replicate(tars: list[Path], out: Path, copies: int) -> Path:
+    """``copies`` renamed copies of every sample (one shard per copy), so that a small run fills large
+    batches: the step loader never repeats an item inside a batch, so batches are capped by the data.
+    Copy ``i`` of ``PMC1_F2`` is ``PMC1r{i}_F2``: a distinct sample of a distinct article."""
+    shards = out / "shards"
+    if (shards / "sizes.json").exists():
+        return out
+    shards.mkdir(parents=True, exist_ok=True)
+    members = []
+    for path in tars:
+        with tarfile.open(path) as tar:
+            members += [(m.name, tar.extractfile(m).read()) for m in tar.getmembers() if m.isfile()]
+    sizes = {}
+    for copy in range(copies):
+        name, keys = f"{copy:06d}.tar", set()
+        with tarfile.open(shards / name, "w") as tar:
+            for member, data in members:
+                key, _, ext = member.partition(".")
+                article, sep, rest = key.partition("_")
+                new_key = f"{article}r{copy}{sep}{rest}"
+                keys.add(new_key)
+                info = tarfile.TarInfo(f"{new_key}.{ext}")
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        sizes[name] = len(keys)
+    (shards / "sizes.json").write_text(json.dumps(sizes))
+    return out
 
 
 def flat_urls(flat: Path) -> list[str]:
@@ -100,6 +134,16 @@ def _model_config(args):
     return ModelConfig(preset=None, arch=args.model, lock_text=False, vision_trainable_blocks=-1)
 
 
+def _loss_config(args):
+    """full: every term (inter-level terms need each parent's children in the batch as context
+    items, the patch term a region's panel); intra: the per-level CLIP terms alone, no context."""
+    from panel2patch.train.config import LossConfig
+
+    if args.objective == "full":
+        return LossConfig(patch=0.5)
+    return LossConfig(figure_panel=0.0, panel_region=0.0, patch=0.0)
+
+
 def plain_pipeline(args, preprocess, tokenizer, flat: Path):
     import webdataset as wds
 
@@ -128,7 +172,8 @@ def granular_dataset(args, run: Path, tokenizer, image_size: int, preprocess_cfg
     counts = probe_levels(urls, data, hierarchy)
     schedule = LevelSchedule(ScheduleConfig(batch_size=args.batch_size), {lv for lv in Level if counts[lv.label]})
     image = ImageConfig(size=image_size, mean=tuple(preprocess_cfg["mean"]), std=tuple(preprocess_cfg["std"]))
-    builder = BatchBuilder(image, hierarchy, ContextPlan(True, True, patch), tokenizer, seed=0)
+    context = args.objective == "full"
+    builder = BatchBuilder(image, hierarchy, ContextPlan(context, context, patch), tokenizer, seed=0)
     total = (args.steps + args.warmup) * 2
     return StepDataset(urls, data, hierarchy, schedule, builder, end_micro=total)
 
@@ -219,7 +264,7 @@ def measure_granular_train(args, run, flat) -> dict:
         model=replace(_model_config(args), pretrained=args.pretrained, grad_checkpointing=args.grad_checkpointing),
         data=DataConfig(sources=(str(run),), workers=args.workers),
         schedule=ScheduleConfig(batch_size=args.batch_size),
-        loss=LossConfig(patch=0.5),
+        loss=_loss_config(args),
         optim=OptimConfig(lr=1e-5, warmup_steps=10),
         run=RunConfig(out=str(out), max_steps=args.warmup + args.steps, save_every=10**9, tensorboard=False,
                       precision="bf16", device=args.device),
@@ -260,11 +305,98 @@ def measure_open_clip_train(args, run, flat) -> dict:
     return {"pairs_per_s": sum(tail) / len(tail), "items_per_s": sum(tail) / len(tail)}
 
 
+def _cached(iterator, n: int) -> list:
+    """``n`` batches held in memory, so a timed loop measures the model side alone."""
+    return [next(iterator) for _ in range(n)]
+
+
+def _timed_steps(args, batches: list, step, count) -> tuple[float, int]:
+    import torch
+
+    n = 0
+    for i in range(args.warmup + args.steps):
+        if i == args.warmup:
+            if _cuda(args):
+                torch.cuda.synchronize()
+                torch.cuda.reset_peak_memory_stats()
+            start = time.perf_counter()
+        step(batches[i % len(batches)])
+        if i >= args.warmup:
+            n += count(batches[i % len(batches)])
+    if _cuda(args):
+        torch.cuda.synchronize()
+    return time.perf_counter() - start, n
+
+
+def _peak(args) -> dict:
+    import torch
+
+    return {"peak_mem_gib": torch.cuda.max_memory_allocated() / 2**30} if _cuda(args) else {}
+
+
+def measure_plain_compute(args, run, flat) -> dict:
+    """Plain open_clip steps on batches already in memory: the GPU side alone."""
+    model, preprocess, tokenizer, torch = _model(args)
+    from open_clip import ClipLoss
+
+    batches = _cached(iter(plain_pipeline(args, preprocess, tokenizer, flat)), args.cached_batches)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=1e-5)
+    loss_fn = ClipLoss()
+    model.train()
+
+    def step(batch):
+        images, texts = batch[0].to(args.device, non_blocking=True), batch[1].to(args.device, non_blocking=True)
+        with torch.autocast(args.device, dtype=torch.bfloat16):
+            image_f, text_f, scale = model(images, texts)[:3]
+        loss_fn(image_f.float(), text_f.float(), scale.float()).backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+
+    seconds, n = _timed_steps(args, batches, step, lambda b: b[0].shape[0])
+    return {"pairs_per_s": n / seconds, "items_per_s": n / seconds, "steps": args.steps, **_peak(args)}
+
+
+def measure_granular_compute(args, run, flat) -> dict:
+    """Granular steps (all terms, patch term on) on batches already in memory: the GPU side alone."""
+    from panel2patch.train.config import LossConfig
+    from panel2patch.train.data import make_loader
+    from panel2patch.train.encoder import GranularEncoder
+    from panel2patch.train.loop import compute_loss
+    from panel2patch.train.losses import GranularityLoss
+
+    model, _, tokenizer, torch = _model(args)
+    size = model.visual.preprocess_cfg["size"]
+    dataset = granular_dataset(args, run, tokenizer, size if isinstance(size, int) else size[0],
+                               model.visual.preprocess_cfg, patch=args.objective == "full")
+    batches = _cached(iter(make_loader(dataset)), args.cached_batches)
+    encoder = GranularEncoder(model, patch_tokens=True)
+    loss_fn = GranularityLoss(_loss_config(args))
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=1e-5)
+    model.train()
+    device = torch.device(args.device)
+
+    def step(batch):
+        compute_loss(encoder, loss_fn, batch, device, "bf16").total.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+
+    seconds, items = _timed_steps(args, batches, step, lambda b: b["level"].numel())
+    _, pairs = _timed_steps(argparse.Namespace(**{**vars(args), "warmup": 0, "device": "cpu"}), batches,
+                            lambda b: None, lambda b: int(b["primary"].sum()))
+    return {"pairs_per_s": pairs / seconds, "items_per_s": items / seconds, "steps": args.steps, **_peak(args)}
+
+
 MEASURES = {
     "granular_loader": measure_granular_loader,
     "plain_loader": measure_plain_loader,
     "granular_train": measure_granular_train,
     "plain_train": measure_plain_train,
+    "granular_compute": measure_granular_compute,
+    "plain_compute": measure_plain_compute,
     "open_clip_train": measure_open_clip_train,
 }
 
@@ -283,7 +415,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=12)
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--objective", choices=("full", "intra"), default="full",
+                        help="full: all terms (context items encoded); intra: per-level CLIP terms only.")
+    parser.add_argument("--only", default="", help="Comma-separated measurements to run (default: all).")
+    parser.add_argument("--cached-batches", type=int, default=12,
+                        help="Batches held in memory for the *_compute measurements (model side alone).")
     parser.add_argument("--grad-checkpointing", action="store_true")
+    parser.add_argument("--replicate", type=int, default=1,
+                        help="Renamed copies of every sample (a small run cannot fill large batches: the loader "
+                             "never repeats an item within a batch).")
     parser.add_argument("--synthetic-regions", action="store_true",
                         help="Add synthetic regions where the run has none (tests/train/synthetic.py).")
     parser.add_argument("--with-open-clip-train", action="store_true")
@@ -304,9 +444,11 @@ def main() -> None:
         sys.exit("no CUDA device: this benchmark needs a GPU (the CPU tests cover correctness; --device cpu "
                  "dry-runs the script)")
     run, flat = prepare(args)
-    names = ["granular_loader", "plain_loader", "granular_train", "plain_train"]
+    names = ["granular_loader", "plain_loader", "granular_train", "plain_train", "granular_compute", "plain_compute"]
     if args.with_open_clip_train:
         names.append("open_clip_train")
+    if args.only:
+        names = [n for n in names if n in args.only.split(",")]
     results = {}
     child_args = [a for a in sys.argv[1:]]
     for name in names:
@@ -318,17 +460,19 @@ def main() -> None:
         print(name, results[name], flush=True)
 
     gpu = torch.cuda.get_device_name(0) if args.device == "cuda" else "CPU dry run"
-    plain = results["plain_train"].get("pairs_per_s")
-    rows = ["| measurement | pairs/s | items encoded/s | peak memory GiB | vs plain train |", "|---|---|---|---|---|"]
+    plain = results.get("plain_train", {}).get("pairs_per_s")
+    rows = ["| measurement | pairs/s | items encoded/s | peak memory GiB | vs plain (items / pairs) |", "|---|---|---|---|---|"]
     for name in names:
         r = results[name]
         if "error" in r:
             rows.append(f"| {name} | error | | | |")
             continue
-        ratio = f"{r['items_per_s'] / plain:.2f}x" if plain and name.endswith("train") else ""
+        base = results.get("plain_compute", {}).get("items_per_s") if name.endswith("compute") else plain
+        ratio = (f"{r['items_per_s'] / base:.2f}x / {r['pairs_per_s'] / base:.2f}x"
+                 if base and not name.endswith("loader") else "")
         mem = f"{r['peak_mem_gib']:.1f}" if "peak_mem_gib" in r else ""
         rows.append(f"| {name} | {r['pairs_per_s']:.0f} | {r['items_per_s']:.0f} | {mem} | {ratio} |")
-    header = (f"{gpu}; {args.model} ({args.pretrained or 'random init'}), recipe {args.recipe}, batch "
+    header = (f"{gpu}; {args.model} ({args.pretrained or 'random init'}), recipe {args.recipe}, objective {args.objective}, batch "
               f"{args.batch_size}, {args.workers} loader workers, bf16 autocast, {args.steps} timed steps after "
               f"{args.warmup}; torch {torch.__version__}; {platform.machine()} {os.cpu_count()} CPUs")
     table = header + "\n\n" + "\n".join(rows)
