@@ -27,6 +27,11 @@ def test_run_then_stats_json(tmp_path: Path) -> None:
     totals = json.loads(stats.output)
     assert totals["articles"] == 1 and totals["figures"] == 5 and totals["figures_ok"] == 1
     assert totals["figures_by_status"] == {"image_error": 2, "image_missing": 1, "image_too_large": 1, "ok": 1}
+    funnel = {stage["stage"]: stage for stage in totals["funnel"]["stages"]}
+    assert funnel["figures"]["in"] == 5 and funnel["figures"]["out"] == 1
+    assert funnel["figures"]["dropped"] == {"image_error": 2, "image_missing": 1, "image_too_large": 1}
+    table = runner.invoke(app, ["stats", str(out)]).output
+    assert "funnel" in table and "image_too_large: 1" in table and "pairs: figure 1" in table
 
 
 def test_selection_by_pmcid_and_license(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from panel2patch.errors import MissingExtraError
 from panel2patch.output.stats import merge_stats, summarize
 from panel2patch.output.storage import is_url
 from panel2patch.pipeline.run import load_shard_stats
+from panel2patch.report.funnel import print_funnel, run_funnel
 
 
 @app.command("stats")
@@ -21,7 +22,8 @@ def stats_command(
     run_dir: str = typer.Argument(..., help="A run directory made by `panel2patch run` (a path or a URL)."),
     as_json: bool = typer.Option(False, "--json", help="Print the totals as one JSON object."),
 ) -> None:
-    """Print the totals of a run: articles, figures written, figures and articles per status."""
+    """Print the totals of a run: articles, figures written, figures and articles per status, and
+    (for a local run) the funnel articles -> figures -> panels -> regions with every drop reason."""
     if not is_url(run_dir) and not Path(run_dir).is_dir():
         typer.echo(f"error: {run_dir} is not a directory", err=True)
         raise typer.Exit(2)
@@ -35,7 +37,13 @@ def stats_command(
         raise typer.Exit(2)
     totals = summarize(merge_stats(parts))
     totals["shards"] = len(parts)
+    funnel = None if is_url(run_dir) else run_funnel(Path(run_dir))  # reads every sample's JSON: local runs only
     if as_json:
-        typer.echo(json.dumps(totals, sort_keys=True))
+        typer.echo(json.dumps({**totals, **({"funnel": funnel} if funnel else {})}, sort_keys=True))
+        return
+    console = Console()
+    print_totals(totals, console)
+    if funnel:
+        print_funnel(funnel, console)
     else:
-        print_totals(totals, Console())
+        console.print("funnel: shown for local runs (copy the run, or open its report/index.html)")
