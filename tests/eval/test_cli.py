@@ -67,6 +67,15 @@ def test_the_issue_command_form(split_run: Path, tiny_checkpoint: Path) -> None:
     assert sum(1 for s in splits.values() if s == "test") >= 1
 
 
+def test_a_checkpoint_loads_the_same_by_folder_or_as_arch_and_weights(split_run: Path, tiny_checkpoint: Path) -> None:
+    weights = tiny_checkpoint / "final" / "open_clip_model.safetensors"
+    result = runner.invoke(app, ["eval", "-m", f"folder={tiny_checkpoint}", "-m", f"file=p2p-tiny-vit:{weights}",
+                                 "--run", str(split_run), "--levels", "panel", "--json"])
+    assert result.exit_code == 0, result.output
+    folder, file = (o["levels"]["panel"] for o in json_lines(result.stdout))
+    assert folder == file
+
+
 def test_a_run_without_splits_uses_the_default_rule(hier_run: Path, caplog: pytest.LogCaptureFixture) -> None:
     result = runner.invoke(app, ["eval", "-m", "tiny-vit", "--run", str(hier_run), "--tasks", "retrieval", "--json",
                                  "--levels", "panel"])

@@ -25,6 +25,8 @@ def test_open_clip_architecture_with_tag_or_file() -> None:
     spec = parse_model_spec("mine=ViT-B-16:/models/weights.pt")
     assert (spec.name, spec.arch, spec.pretrained) == ("mine", "ViT-B-16", "/models/weights.pt")
     assert parse_model_spec("hf-hub:org/repo").arch == "hf-hub:org/repo"
+    preset_arch = parse_model_spec("p2p-tiny-vit:/ckpt/final/open_clip_model.safetensors")
+    assert (preset_arch.arch, preset_arch.pretrained) == ("p2p-tiny-vit", "/ckpt/final/open_clip_model.safetensors")
 
 
 def test_checkpoint_folder_or_its_final(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ import open_clip
 import torch
 from torch import nn
 
-from panel2patch.models.presets import PRESETS, create_preset_model
+from panel2patch.models.presets import PRESETS, create_preset_model, register_presets
 from panel2patch.models.registry import register_model_config
 from panel2patch.train.checkpoint import FINAL, WEIGHTS
 from panel2patch.train.config import ImageConfig
@@ -88,11 +88,16 @@ def parse_model_spec(text: str) -> ModelSpec:
         folder = _checkpoint_folder(path)
         if folder is None:
             raise ModelSpecError(f"{text}: a folder, but it holds no {CHECKPOINT_CONFIG} + {WEIGHTS} "
-                                 f"(nor {FINAL}/ with them); {USAGE}")
+                                 f"(nor {FINAL}/ with them; a training that has not finished has no {FINAL}/, and "
+                                 f"one of a hub-only architecture has weights only: give ARCH:{FINAL}/{WEIGHTS}); "
+                                 f"{USAGE}")
         return ModelSpec(name, "checkpoint", str(folder))
     if text.startswith(("hf-hub:", "local-dir:")):
         return ModelSpec(name, "open_clip", text)
     arch, _, pretrained = text.partition(":")
+    preset_of_arch = {preset.arch: name for name, preset in PRESETS.items()}
+    if arch in preset_of_arch and arch not in open_clip.list_models():
+        register_presets((preset_of_arch[arch],))  # p2p-offline-lite:WEIGHTS works like any architecture
     if arch not in open_clip.list_models():
         raise ModelSpecError(f"unknown model {text!r}: not a preset, a checkpoint folder or an open_clip "
                              f"architecture; {USAGE}")
