@@ -28,3 +28,23 @@ def print_totals(totals: dict[str, Any], console: Console) -> None:
         table.add_row(f"  image files not named by the XML: {status}", str(count))
     table.add_row("samples written", str(totals.get("samples", 0)))
     console.print(table)
+    print_stage_seconds(totals, console)
+
+
+def print_stage_seconds(totals: dict[str, Any], console: Console) -> None:
+    """Where the workers' time went, per stage (summed over shards: CPU-side seconds, not wall time)."""
+    by_stage = totals.get("seconds_by_stage") or {}
+    total = totals.get("seconds") or sum(by_stage.values())
+    if not by_stage or not total:
+        return
+    table = Table(title="time per stage (summed over shards)", show_header=True)
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    table.add_column("share", justify="right")
+    figures = totals.get("samples") or 0
+    if figures:
+        table.add_column("ms per figure written", justify="right")
+    for stage, seconds in sorted(by_stage.items(), key=lambda kv: -kv[1]):
+        row = [stage, f"{seconds:.2f}", f"{seconds / total:.0%}"]
+        table.add_row(*row, *([f"{1000 * seconds / figures:.0f}"] if figures else []))
+    console.print(table)

@@ -22,6 +22,7 @@ from panel2patch.pipeline.enrichment import PubMedLookup
 from panel2patch.pipeline.results import ArticleResult, FigureSample, IndexRow
 from panel2patch.pipeline.sample_json import figure_sample_json
 from panel2patch.pipeline.figure_stages import analyze_figure
+from panel2patch.pipeline.timing import stage_timer
 from panel2patch.records import DecodedImage, FigureRecord, License, ParsedArticle
 from panel2patch.sources.discover import PackageRef
 from panel2patch.sources.members import MemberReader
@@ -111,13 +112,17 @@ def _open_and_parse(ref: PackageRef, config: ExtractConfig) -> tuple[OpenedPacka
     """Open the package and parse its article; the source's own license metadata fills a
     license the XML lacks, and decides ``--license`` before the XML is even fetched."""
     download_dir = Path(config.download_dir) if config.download_dir else None
-    package = open_package(ref, config.limits, download_dir)
+    with stage_timer("read"):
+        package = open_package(ref, config.limits, download_dir)
     hint = package.license_hint
     if hint is not None and hint.code and config.selection.license_groups is not None:
         skip = config.selection.reason_to_skip(None, hint.group, check_pmcid=False)
         if skip:
             raise _FilteredBySource(f"{skip} (license {hint.code} from the source's metadata)", hint)
-    article = parse_article(package.read_xml())
+    with stage_timer("read"):
+        xml = package.read_xml()
+    with stage_timer("parse"):
+        article = parse_article(xml)
     if article.meta.license.code is None and hint is not None:
         article.meta.license = hint
     return package, article
@@ -139,7 +144,8 @@ def _process_figure(
         key = figure_key(base.article_id or "", figure.fig_id, index, len(figure.graphics))
         graphic_row = _with(row, graphic_href=href, key=key)
         result.rows.append(graphic_row)
-        member, data = _best_member(package.members, href)
+        with stage_timer("read"):
+            member, data = _best_member(package.members, href)
         if member is None:
             _set(graphic_row, Status.IMAGE_MISSING, f"no file in the package matches href {href!r}", key=None)
             continue
@@ -148,11 +154,13 @@ def _process_figure(
             _set(graphic_row, Status.NO_CAPTION, "figure has no caption text", key=None)
             continue
         try:
-            image, source_format, source_mode = prepare_image(data, config.image)
+            with stage_timer("decode"):
+                image, source_format, source_mode = prepare_image(data, config.image)
         except ItemError as exc:
             _set(graphic_row, exc.status, str(exc), key=None)
             continue
-        jpeg = encode_jpeg(image, config.image)
+        with stage_timer("decode"):
+            jpeg = encode_jpeg(image, config.image)
         decoded = DecodedImage(jpeg, image.width, image.height, source_format, source_mode)
         graphic_row.width, graphic_row.height = image.width, image.height
         analysis = analyze_figure(image, figure, key, config)

@@ -19,6 +19,7 @@ from panel2patch.layout import PanelLayout, parse_layout
 from panel2patch.markers import find_markers, link_markers
 from panel2patch.naming import region_key
 from panel2patch.pipeline.hierarchy import panel_records
+from panel2patch.pipeline.timing import stage_timer
 from panel2patch.records import FigureRecord
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ def _layout(image: Image.Image, config: ExtractConfig) -> tuple[PanelLayout | No
     if config.layout_backend is None:
         return None, None
     try:
-        layout = parse_layout(image, backend=config.layout_backend)
+        with stage_timer("layout"):
+            layout = parse_layout(image, backend=config.layout_backend)
     except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
         log.warning("layout failed: %s", exc, exc_info=True)
         return None, {"error": f"{type(exc).__name__}: {exc}"}
@@ -50,10 +52,12 @@ def _layout(image: Image.Image, config: ExtractConfig) -> tuple[PanelLayout | No
 def analyze_figure(image: Image.Image, figure: FigureRecord, key: str, config: ExtractConfig) -> FigureAnalysis:
     layout, layout_info = _layout(image, config)
     labels = [label for label in (layout.labels if layout else []) if label]
-    caption = parse_caption(figure.caption, image_labels=labels or None)
-    analysis = FigureAnalysis(layout=layout_info, caption=caption.to_dict())
+    with stage_timer("captions"):
+        caption = parse_caption(figure.caption, image_labels=labels or None)
+        analysis = FigureAnalysis(layout=layout_info, caption=caption.to_dict())
     if layout is not None:
-        analysis.panels, analysis.panel_text = panel_records(key, layout, caption, figure.mentions)
+        with stage_timer("hierarchy"):
+            analysis.panels, analysis.panel_text = panel_records(key, layout, caption, figure.mentions)
     else:
         analysis.panel_text = "no_layout"
     if config.markers and layout is not None:
@@ -68,8 +72,9 @@ def _find_regions(image: Image.Image, layout: PanelLayout, caption: Any, key: st
     panel (or to the figure when it has a single panel)."""
     try:
         boxes = [tuple(p.bbox) for p in layout.panels] or [(0, 0, image.width, image.height)]
-        markers = find_markers(image, boxes)
-        regions = link_markers(markers, caption, layout.labels or [None])
+        with stage_timer("markers"):
+            markers = find_markers(image, boxes)
+            regions = link_markers(markers, caption, layout.labels or [None])
     except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
         log.warning("marker stage failed: %s", exc, exc_info=True)
         analysis.markers = [{"error": f"{type(exc).__name__}: {exc}"}]
@@ -89,12 +94,13 @@ def _label_concepts(image: Image.Image, figure: FigureRecord, analysis: FigureAn
     """Kind and concepts for the figure (whole image + caption) and for each panel (crop + its
     own sub-caption: the shared preamble would bias every panel the same way)."""
     try:
-        analysis.concepts = label_figure(image, figure.caption).to_dict()
-        for panel in analysis.panels:
-            crop = image.crop(tuple(panel["bbox"]))
-            labels = label_panel(crop, panel["subcaption"]).to_dict()
-            panel["kind"], panel["kind_score"] = labels["kind"], labels["kind_score"]
-            panel["concepts"] = labels["concepts"]
+        with stage_timer("concepts"):
+            analysis.concepts = label_figure(image, figure.caption).to_dict()
+            for panel in analysis.panels:
+                crop = image.crop(tuple(panel["bbox"]))
+                labels = label_panel(crop, panel["subcaption"]).to_dict()
+                panel["kind"], panel["kind_score"] = labels["kind"], labels["kind_score"]
+                panel["concepts"] = labels["concepts"]
     except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
         log.warning("concept labelling failed: %s", exc, exc_info=True)
         analysis.concepts = {"error": f"{type(exc).__name__}: {exc}"}

@@ -8,9 +8,10 @@ Accounting is exclusive: time spent in a nested stage (OCR inside layout) is cou
 the inner stage only, so the stages of a shard never add up to more than its wall time,
 and wrapping the same call twice (here and in a caller) does not count it twice.
 
-Stage names in use: ``read`` (open the package, read members), ``parse`` (JATS),
-``decode`` (image decode + normalise + JPEG), ``layout``, ``ocr``, ``captions``,
-``markers``, ``write`` (tar, Parquet, stats, marker).
+Stage names in use: ``read`` (open the package, read the XML and image members), ``parse`` (JATS),
+``decode`` (image decode + normalise + JPEG), ``layout`` (label OCR included), ``captions``,
+``hierarchy`` (panel texts), ``markers`` (and region linking), ``concepts`` (kinds and concept
+labels), ``write`` (tar, Parquet, stats, marker).
 """
 
 from __future__ import annotations
