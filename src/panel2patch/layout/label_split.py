@@ -29,8 +29,8 @@ def split_labeled(
         if axis == HORIZONTAL:
             children = _cut_above_labels(canvas, children, labels)
         groups = _group_by_labels(canvas, children, labels, axis)
-        if len(groups) < 2:
-            continue
+        if len(groups) < 2 or not _all_drawn(canvas, groups):
+            continue  # a label cut off from its drawing (label in a margin beside it)
         if _in_sequence(groups):
             return _split_groups(canvas, groups)
         fallback = fallback or groups
@@ -59,6 +59,11 @@ def _group_with_unlabelled_drawings(
         inside = [h for h in labels if containing(members, h.center) is not None]
         groups.append((members, inside))
     return groups
+
+
+def _all_drawn(canvas: Canvas, groups: list[tuple[list[WorkBox], list[LabelHit]]]) -> bool:
+    """Every group holds a drawing or picture, not only its label and text."""
+    return all(any(canvas.is_graphic(c) for c in members) for members, _ in groups)
 
 
 def _in_sequence(groups: list[tuple[list[WorkBox], list[LabelHit]]]) -> bool:

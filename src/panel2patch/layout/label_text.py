@@ -169,14 +169,22 @@ def _reading_keys(readings: list[Reading], row_major: bool) -> list[tuple[int, i
 
 
 def _longest_increasing(seq: list[tuple[int, Reading, Parsed]]) -> list[tuple[int, Reading, Parsed]]:
+    """Longest chain of increasing indices in ``seq`` order that starts near the beginning
+    of the sequence and skips at most MAX_HOLE letters per step; among chains of one
+    length, the one that skips fewest (a stray "P" after "a" must not outrank "b")."""
     n = len(seq)
-    length = [1] * n
+    best = [(1, -seq[i][0]) if seq[i][0] <= 2 else (0, 0) for i in range(n)]  # (length, -skipped)
     prev = [-1] * n
     for i in range(n):
         for j in range(i):
-            if seq[j][0] < seq[i][0] and length[j] + 1 > length[i]:
-                length[i], prev[i] = length[j] + 1, j
-    end = max(range(n), key=lambda i: length[i])
+            step = seq[i][0] - seq[j][0]
+            if best[j][0] and 0 < step <= MAX_HOLE + 1:
+                key = (best[j][0] + 1, best[j][1] - (step - 1))
+                if key > best[i]:
+                    best[i], prev[i] = key, j
+    if not n or max(best)[0] == 0:
+        return []
+    end = max(range(n), key=lambda i: best[i])
     out = []
     while end >= 0:
         out.append(seq[end])
