@@ -122,6 +122,7 @@ def test_missing_data_root_is_a_status_not_a_crash(monkeypatch: pytest.MonkeyPat
     (["-m", "no-such-model", "--tasks", "zeroshot"], "unknown model"),
     (["-m", "tiny-vit", "--tasks", "nosuchtask"], "unknown task"),
     (["-m", "tiny-vit", "--tasks", "retrieval"], "needs --run"),
+    (["--tasks", "zeroshot"], "at least one --model"),
 ])
 def test_clear_errors(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["eval", *args], env={"COLUMNS": "200"})
@@ -135,7 +136,7 @@ def test_help_explains() -> None:
     for needle in ("--model", "--run", "--tasks", "--json", "--out", "--data-root", "--split", "Recall@1",
                    "CKPT", "ARCH:PRETRAINED", "bootstrap"):
         assert needle in result.output, needle
-    listed = runner.invoke(app, ["eval", "-m", "x", "--list-tasks"])
+    listed = runner.invoke(app, ["eval", "--list-tasks"])
     assert "pneumoniamnist" in listed.output and "medpix_ct_mr" in listed.output
     split_help = runner.invoke(app, ["split", "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
     assert "--fractions" in split_help.output and "splits.json" in split_help.output

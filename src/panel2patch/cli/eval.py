@@ -16,7 +16,7 @@ from panel2patch.errors import MissingExtraError
 
 @app.command("eval")
 def eval_command(
-    models: list[str] = typer.Option(..., "--model", "-m", help="A model to evaluate; repeat for a side-by-side "
+    models: list[str] = typer.Option([], "--model", "-m", help="A model to evaluate; repeat for a side-by-side "
                                      "table. A preset (offline-lite, tiny-vit: as before training), a checkpoint "
                                      "of `panel2patch train` (CKPT or CKPT/final), ARCH:PRETRAINED for any open_clip "
                                      "model (ViT-B-32:laion2b_s34b_b79k, ViT-B-16:/path/weights.pt), or "
@@ -92,6 +92,8 @@ def eval_command(
         typer.echo(f"error: {exn}", err=True)
         raise typer.Exit(2) from exn
 
+    if not models:
+        raise typer.BadParameter("give at least one --model (a preset, a checkpoint, or ARCH:PRETRAINED)")
     try:
         retrieval, zeroshot = task_names(tasks or (["retrieval"] if run else ["zeroshot"]), task_registry)
         specs = [parse_model_spec(m) for m in models]
