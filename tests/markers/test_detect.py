@@ -36,6 +36,19 @@ def test_every_drawn_marker_is_found_with_type_colour_and_tip(marked_panel):
     assert len(found) == len(truth)
 
 
+def test_detections_inside_excluded_label_boxes_are_dropped(marked_panel):
+    """The pipeline passes the printed panel labels the layout read: a marker-like label glyph
+    there is not a marker, while the other markers stay."""
+    image, truth = marked_panel
+    whole = [(0, 0, image.width, image.height)]
+    found = find_markers(image, whole)
+    label_box = found[0].bbox
+    kept = find_markers(image, whole, exclude=[label_box])
+    assert len(kept) == len(found) - 1
+    assert all(m.bbox != label_box for m in kept)
+    assert len(find_markers(image, whole, exclude=[(0, 0, 2, 2), ("bad",)])) == len(found)
+
+
 def test_markers_survive_jpeg_and_are_mapped_to_figure_pixels(marked_panel):
     image, truth = marked_panel
     figure = Image.new("RGB", (image.width * 2 + 20, image.height + 40), "white")

@@ -37,11 +37,13 @@ from panel2patch.markers.vocabulary import OUTLINE_TYPES
 
 
 def find_markers(image: np.ndarray | Image.Image, panels: Sequence[Sequence[int]],
-                 config: MarkerConfig | None = None) -> list[Marker]:
+                 config: MarkerConfig | None = None, exclude: Sequence[Sequence[int]] = ()) -> list[Marker]:
     """Markers on every panel of ``image``; ``panels`` are figure-pixel boxes (x0, y0, x1, y1).
 
-    ``Marker.panel`` is the index into ``panels``. Never raises on odd input: an unusable
-    image, an empty or out-of-range box, or a plot panel simply yields no markers.
+    ``Marker.panel`` is the index into ``panels``. ``exclude``: figure-pixel boxes known to hold
+    something else (the printed panel labels the layout read): a detection lying mostly inside
+    one is dropped, so a label "D" or "▲" is never taken for a marker. Never raises on odd input:
+    an unusable image, an empty or out-of-range box, or a plot panel simply yields no markers.
     """
     config = config or MarkerConfig()
     try:
@@ -55,7 +57,24 @@ def find_markers(image: np.ndarray | Image.Image, panels: Sequence[Sequence[int]
         if box is None or min(box[2] - box[0], box[3] - box[1]) < config.min_panel_side:
             continue
         found.extend(_panel_markers(rgb, box, index, config))
-    return found
+    return [m for m in found if not _mostly_inside(m.bbox, exclude)]
+
+
+def _mostly_inside(box: Sequence[float], others: Sequence[Sequence[int]], share: float = 0.5) -> bool:
+    """At least ``share`` of ``box``'s area lies inside one of ``others`` (grown by 20% of their size)."""
+    x0, y0, x1, y1 = box
+    area = max(1e-9, (x1 - x0) * (y1 - y0))
+    for other in others:
+        try:
+            ox0, oy0, ox1, oy1 = (float(v) for v in other)
+        except (TypeError, ValueError):
+            continue
+        pad_x, pad_y = 0.2 * (ox1 - ox0), 0.2 * (oy1 - oy0)
+        w = min(x1, ox1 + pad_x) - max(x0, ox0 - pad_x)
+        h = min(y1, oy1 + pad_y) - max(y0, oy0 - pad_y)
+        if w > 0 and h > 0 and w * h >= share * area:
+            return True
+    return False
 
 
 def _clip_box(bbox: Sequence[int], width: int, height: int) -> Box | None:

@@ -73,7 +73,8 @@ def _find_regions(image: Image.Image, layout: PanelLayout, caption: Any, key: st
     try:
         boxes = [tuple(p.bbox) for p in layout.panels] or [(0, 0, image.width, image.height)]
         with stage_timer("markers"):
-            markers = find_markers(image, boxes)
+            labels = [tuple(p.label_bbox) for p in layout.panels if p.label_bbox]
+            markers = find_markers(image, boxes, exclude=labels)
             regions = link_markers(markers, caption, layout.labels or [None])
     except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
         log.warning("marker stage failed: %s", exc, exc_info=True)
