@@ -93,6 +93,7 @@ def _words(
     empty = np.zeros((0, 6), np.int32)
     if stats.shape[0] == 0:
         return empty, stats
+    stats = _with_dots(stats)
     w, h = stats[:, 2], stats[:, 3]
     part = (h >= max(2, h_min // 2)) & (h <= h_max) & (w <= 1.6 * h) & (stats[:, 4] >= 0.08 * w * h)
     parts = stats[part]
@@ -133,6 +134,44 @@ def _words(
     short = ~(alive & (following[cur] >= 0))  # more than MAX_GLYPHS glyphs: a text line
     words = np.stack([x0, y0, x1, y1, count, top_h], axis=1)[short]
     return words.astype(np.int32), parts
+
+
+def _with_dots(stats: np.ndarray) -> np.ndarray:
+    """Stems joined to the dot above them ("i", "ii", "iii"): the dot is a component of
+    its own, and left apart it breaks the clear margin above the stem."""
+    x, y, w, h = (stats[:, k].astype(np.int64) for k in range(4))
+    stem = (w <= 0.6 * h) & (h >= 4)
+    dot = (h <= 0.5 * np.maximum(w, 2) + 2) & (w <= 0.6 * np.max(h, initial=1))
+    if not stem.any() or not dot.any():
+        return stats
+    s_idx, d_idx = np.flatnonzero(stem), np.flatnonzero(dot)
+    d_cx = x[d_idx] + w[d_idx] / 2
+    order = np.argsort(d_cx, kind="stable")
+    d_idx, d_cx = d_idx[order], d_cx[order]
+    i, j = _window_pairs(d_cx, x[s_idx] - 0.2 * h[s_idx], x[s_idx] + w[s_idx] + 0.2 * h[s_idx])
+    si, dj = s_idx[i], d_idx[j]
+    gap = y[si] - (y[dj] + h[dj])
+    fits = (
+        (si != dj)
+        & (gap >= 0)
+        & (gap <= 0.45 * h[si])
+        & (h[dj] <= 0.4 * h[si])
+        & (w[dj] <= 2.0 * w[si] + 2)
+        & (w[dj] >= 0.5 * w[si])
+    )
+    if not fits.any():
+        return stats
+    out = stats.copy()
+    si, dj = si[fits], dj[fits]
+    _, first = np.unique(si, return_index=True)  # one dot per stem
+    si, dj = si[first], dj[first]
+    top = y[dj]
+    out[si, 3] = (y[si] + h[si] - top).astype(stats.dtype)
+    out[si, 1] = top.astype(stats.dtype)
+    out[si, 4] += stats[dj, 4]
+    keep = np.ones(len(stats), bool)
+    keep[dj] = False
+    return out[keep]
 
 
 def _window_pairs(keys: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
