@@ -143,8 +143,13 @@ def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> n
 
 
 def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bool:
-    """After the first round: read on unless nothing read looks like a panel label."""
-    return bool(chosen) or any(_looks_like_label(r.text) for r in readings)
+    """After the first round: read on unless nothing read looks like a panel label.
+    Numbers are read on only when "1" and another panel number came up in a figure the
+    gutters cut into several pieces (most numbers read are axis ticks)."""
+    if chosen or any(_looks_like_label(r.text) for r in readings):
+        return True
+    numbers = {p.index for r in readings for p in parse_label(r.text) if p.style == "digit"}
+    return pieces >= 2 and 0 in numbers and any(0 < n < pieces for n in numbers)
 
 
 def _looks_like_label(text: str) -> bool:

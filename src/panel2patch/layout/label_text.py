@@ -23,6 +23,8 @@ SIZE_BAND = 1.45  # label heights of one figure stay within this factor ("a" nex
 MAX_HOLE = 3  # consecutive labels may skip at most this many letters (missed reads)
 MIN_LABEL_SPACING = 2.5  # label centres lie at least this many label heights apart
 MIN_LETTER_COMPLETENESS = 0.55  # share of the letters up to the last one that were read
+MIN_DIGIT_COMPLETENESS = 0.75  # numbers: ticks 1, 2, 3 are complete too, so this adds little risk
+BAND_GAP = 3.0  # labels of one row (column) of panels may be offset by up to this many heights
 
 
 @dataclass(frozen=True)
@@ -154,17 +156,23 @@ def _in_reading_order(items: list[tuple[int, Reading, Parsed]]) -> list[tuple[in
 
 
 def _reading_keys(readings: list[Reading], row_major: bool) -> list[tuple[int, int]]:
-    """(band, position in band): bands are rows (or columns) of labels that line up."""
+    """(band, position in band): bands are rows (or columns) of labels that line up.
+
+    Labels of one row need not line up exactly (a label at the top of each panel when
+    the panels of a row differ in height): sorted by their top, a new band starts at a
+    gap wider than BAND_GAP label heights, or than the figure's own row gaps allow."""
     lead, cross = (1, 0) if row_major else (0, 1)
-    tolerance = 0.6 * max(_height(r) for r in readings)
+    height = max(_height(r) for r in readings)
     order = sorted(range(len(readings)), key=lambda i: readings[i].box[lead])
+    starts = [readings[i].box[lead] for i in order]
+    widest = max((b - a for a, b in zip(starts, starts[1:])), default=0)
+    tolerance = max(0.6 * height, min(BAND_GAP * height, 0.3 * widest))
     band_of = [0] * len(readings)
-    band, band_start = -1, None
-    for i in order:
-        start = readings[i].box[lead]
-        if band_start is None or start > band_start + tolerance:
-            band, band_start = band + 1, start
-        band_of[i] = band
+    band, previous = -1, None
+    for i, start in zip(order, starts):
+        if previous is None or start > previous + tolerance:
+            band += 1
+        band_of[i], previous = band, start
     return [(band_of[i], readings[i].box[cross]) for i in range(len(readings))]
 
 
@@ -199,7 +207,7 @@ def _plausible(style: str, chosen: list[Chosen]) -> bool:
     starts = min(c.index for c in chosen) == 0
     if style == "roman":
         return starts
-    return starts and len(chosen) >= 3 and _completeness(chosen) == 1.0
+    return starts and len(chosen) >= 3 and _completeness(chosen) >= MIN_DIGIT_COMPLETENESS
 
 
 def _completeness(chosen: list[Chosen]) -> float:
