@@ -27,3 +27,19 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def hostile() -> Path:
     return FIXTURES / "hostile"
+
+
+@pytest.fixture(scope="session")
+def example_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run of the bundled sample (``examples/articles``), made once per session."""
+    from tests.dataset.runs import example_run
+
+    return example_run(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="session")
+def fixture_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small run of the test fixtures, made once per session."""
+    from tests.dataset.runs import fixture_run
+
+    return fixture_run(tmp_path_factory.getbasetemp())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from panel2patch.layout.records import Box, PanelLayout
+from panel2patch.images.fonts import drawing_font
 
 _COLORS = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180), (70, 240, 240),
            (240, 50, 230), (128, 128, 0), (0, 128, 128), (170, 110, 40)]
@@ -18,7 +19,7 @@ def render_layout(image: Image.Image, layout: PanelLayout, truth: list[Box] | No
     canvas = image.convert("RGB").copy()
     draw = ImageDraw.Draw(canvas)
     width = max(2, round(max(canvas.size) / 400))
-    font = _font(max(12, round(max(canvas.size) / 40)))
+    font = drawing_font(max(12, round(max(canvas.size) / 40)))
     for box in truth or []:
         draw.rectangle([box[0], box[1], box[2] - 1, box[3] - 1], outline=(120, 120, 120), width=max(1, width // 2))
     for i, panel in enumerate(layout.panels):
@@ -34,12 +35,3 @@ def render_layout(image: Image.Image, layout: PanelLayout, truth: list[Box] | No
         draw.rectangle(text_box, fill=color)
         draw.text((tx, ty), tag, fill=(255, 255, 255), font=font)
     return canvas
-
-
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    for name in ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"):
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default()

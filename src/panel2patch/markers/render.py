@@ -5,9 +5,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from panel2patch.markers.records import Marker, Region
+from panel2patch.images.fonts import drawing_font
 
 _MARKER_COLOR = (255, 0, 200)
 _REGION_COLOR = (0, 220, 255)
@@ -18,7 +19,7 @@ def render_markers(image: Image.Image, markers: Sequence[Marker], regions: Seque
     canvas = image.convert("RGB").copy()
     draw = ImageDraw.Draw(canvas)
     width = max(1, round(max(canvas.size) / 600))
-    font = _font(max(10, round(max(canvas.size) / 70)))
+    font = drawing_font(max(10, round(max(canvas.size) / 70)), bold=False)
     for region in regions:
         x0, y0, x1, y1 = region.bbox
         draw.rectangle([x0, y0, x1 - 1, y1 - 1], outline=_REGION_COLOR, width=width)
@@ -36,7 +37,7 @@ def contact_sheet(items: Sequence[tuple[Image.Image, Marker, Region, str]], tile
                   columns: int = 4) -> Image.Image:
     """One cell per region: its context (marker magenta, region cyan) and the region crop,
     both scaled to ``tile``, with the marker, the region's text and the source below."""
-    font = _font(12)
+    font = drawing_font(12, bold=False)
     text_h = 62
     cell_w, cell_h = 2 * tile + 12, tile + text_h
     rows = max(1, (len(items) + columns - 1) // columns)
@@ -79,12 +80,3 @@ def _fit(image: Image.Image, side: int) -> Image.Image:
     out = Image.new("RGB", (side, side), "white")
     out.paste(resized, ((side - resized.width) // 2, (side - resized.height) // 2))
     return out
-
-
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    for name in ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"):
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default()

@@ -20,6 +20,7 @@ from panel2patch.errors import ItemError
 from panel2patch.images import ImageConfig, open_image
 from panel2patch.images.decode import encode_jpeg
 from panel2patch.report.profile import RunProfile
+from panel2patch.images.fonts import drawing_font
 
 PALETTE = [(230, 25, 75), (0, 130, 200), (60, 160, 60), (245, 130, 48), (145, 30, 180), (0, 150, 150),
            (240, 50, 230), (128, 128, 0), (170, 110, 40), (0, 0, 128)]
@@ -51,15 +52,6 @@ def hex_color(index: int) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    for name in ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"):
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
-
-
 def _scaled(box: Any, scale: float) -> tuple[float, float, float, float] | None:
     if not isinstance(box, (list, tuple)) or len(box) != 4:
         return None
@@ -89,8 +81,8 @@ def draw_hierarchy(image: Image.Image, meta: dict[str, Any], max_side: int = 960
         canvas = canvas.copy()
     draw = ImageDraw.Draw(canvas)
     width = max(2, round(max(canvas.size) / 320))
-    font = _font(max(12, round(max(canvas.size) / 45)))
-    small = _font(max(10, round(max(canvas.size) / 70)))
+    font = drawing_font(max(12, round(max(canvas.size) / 45)))
+    small = drawing_font(max(10, round(max(canvas.size) / 70)))
     panels = meta.get("panels") or []
     for index, panel in enumerate(panels):
         color = PALETTE[index % len(PALETTE)]
