@@ -21,6 +21,7 @@ from panel2patch.layout.label_hits import (
     LabelCandidate,
     LabelHit,
     find_label_candidates,
+    has_thin_type,
 )
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
 from panel2patch.layout.label_repair import prefer_gutter_split, repair_missing_labels
@@ -110,8 +111,20 @@ class ClassicalBackend:
             # differently beside other crops, and one line keeps the reads consistent
             readings = self._read(rgb, canvas, candidates)
             style, chosen = choose_sequence(readings)
+        if style is None and has_thin_type(canvas):
+            style, chosen = self._read_thin(rgb, canvas, candidates, min(cfg.max_label_candidates, limit))
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
         return style, hits
+
+    def _read_thin(
+        self, rgb: np.ndarray, canvas: Canvas, seen: list[LabelCandidate], limit: int
+    ) -> tuple[str | None, list]:
+        """Second look in small type: candidates that only thin strokes reveal."""
+        boxes = {c.box for c in seen}
+        extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in boxes]
+        if not extra:
+            return None, []
+        return choose_sequence(self._read(rgb, canvas, extra))
 
     def _read(self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate]) -> list[Reading]:
         texts = self.reader.read([_label_crop(rgb, canvas, c) for c in candidates])

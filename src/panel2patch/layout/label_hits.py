@@ -25,6 +25,9 @@ CLEARANCE = 0.3  # clear margin above / left of a label, in label heights
 ROOM = 1.0  # a label usually has this much room above and to its left (ranking only)
 STRAY_INK = 0.06  # ink allowed in a clear margin (dots, JPEG specks), in label heights squared
 FLAT_STD = {True: 18.0, False: 32.0}  # grey spread allowed around dark / light labels
+THIN_INK_BELOW = 160  # grey cores of thin strokes (see ``thin_ink``)
+THIN_CONTRAST = 100  # ... at least this much darker than the lightest pixel beside them
+THIN_TEXT_HEIGHT = 9  # typical glyph height (work pixels) at or below which type may be thin
 SERIES_GAP = 5.0  # equal words closer than this (in heights) along a row or column are ticks
 
 
@@ -59,13 +62,21 @@ class LabelHit:
         return ((self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2)
 
 
-def find_label_candidates(canvas: Canvas, limit: int | None = None) -> list[LabelCandidate]:
-    """Label candidates, best first, at most ``limit`` (default: the config's maximum)."""
+def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool = False) -> list[LabelCandidate]:
+    """Label candidates, best first, at most ``limit`` (default: the config's maximum).
+
+    ``thin``: also count as dark ink the grey cores of thin strokes (small or light
+    serif type, whose one-pixel strokes never reach the dark-ink level) - a second
+    look for figures where the first found no label sequence."""
     cfg = canvas.config
     h_min = max(cfg.label_min_height_px, round(0.008 * canvas.long_side))
     h_max = max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
     gray_sums = cv2.integral2(canvas.gray, sdepth=cv2.CV_64F)
-    polarities = [(True, canvas.dark_ink, canvas.dark_components)]
+    if thin:
+        dark = thin_ink(canvas)
+        polarities = [(True, dark, connected_boxes(dark.view(np.uint8)))]
+    else:
+        polarities = [(True, canvas.dark_ink, canvas.dark_components)]
     if np.count_nonzero(canvas.gray < 80) > DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
         light = canvas.gray > LIGHT_INK_ABOVE
         polarities.append((False, light, connected_boxes(light.view(np.uint8))))
@@ -79,6 +90,19 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None) -> list[Labe
             found.extend(_candidates(words, dark, ink_sum, gray_sums, canvas))
     found.sort(key=lambda c: -c.prior)
     return found[: limit if limit is not None else cfg.max_label_candidates]
+
+
+def thin_ink(canvas: Canvas) -> np.ndarray:
+    """Dark ink plus pixels clearly darker than their lightest neighbour (stroke cores of
+    anti-aliased thin type); flat grey areas and pale lines stay out."""
+    local_max = cv2.dilate(canvas.gray, np.ones((3, 3), np.uint8))
+    core = (canvas.gray < THIN_INK_BELOW) & (cv2.subtract(local_max, canvas.gray) > THIN_CONTRAST)
+    return canvas.dark_ink | core
+
+
+def has_thin_type(canvas: Canvas) -> bool:
+    """Small type (glyphs of a few pixels) whose strokes may stay lighter than dark ink."""
+    return canvas.text_height <= THIN_TEXT_HEIGHT
 
 
 def _words(
