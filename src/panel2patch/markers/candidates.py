@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from panel2patch.markers.outlines import OutlineFit, dash_support, fit_outline
+from panel2patch.markers.outlines import OutlineFit, dash_support, dashes_on_rectangle, fit_outline
 from panel2patch.markers.shapes import (
     Blob,
     GlyphFit,
@@ -387,6 +387,49 @@ def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list
         ix0, iy0, ix1, iy1 = fit.interior
         out.append(Found(kind, (x, y, x + w, y + h), fit.score, color, None, None, style,
                          (x + ix0 - 1, y + iy0 - 1, x + ix1 - 1, y + iy1 - 1)))
+    return out
+
+
+def sparse_dashed_boxes(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+    """Dashed boxes whose gaps are too wide to bridge, at any rotation (``dashes_on_rectangle``).
+
+    Dash-sized pieces of one strong colour are grouped by a wide dilation; a group whose pieces
+    are alike in size and lie on the perimeter of their minimum-area rectangle is a dashed box."""
+    if comps.count <= 8 or color in ("black", "white"):  # lettering and picture texture live there
+        return []
+    stats = comps.stats
+    short = min(ctx.work.shape[:2])
+    sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    dash_ok = (sizes <= max(4.0, 0.06 * short)) & (stats[:, cv2.CC_STAT_AREA] >= 2) & _strong_ink(comps.means, color, True)
+    dash_ok[0] = False
+    if dash_ok.sum() < 8:
+        return []
+    pieces = dash_ok[comps.labels].astype(np.uint8)
+    gap = max(5, round(0.045 * short))
+    count, groups = cv2.connectedComponents(cv2.dilate(pieces, np.ones((gap, gap), np.uint8)), connectivity=8)
+    owners = np.flatnonzero(dash_ok)
+    centers = np.stack([stats[owners, 0] + stats[owners, 2] / 2.0, stats[owners, 1] + stats[owners, 3] / 2.0], axis=1)
+    group_of = groups[np.clip(centers[:, 1].astype(int), 0, groups.shape[0] - 1),
+                      np.clip(centers[:, 0].astype(int), 0, groups.shape[1] - 1)]
+    out: list[Found] = []
+    for group in range(1, count):
+        members = group_of == group
+        if members.sum() < 8:
+            continue
+        member_sizes = sizes[owners[members]].astype(float)
+        if float(np.std(member_sizes)) > 0.6 * float(np.mean(member_sizes)):  # drawn dashes are alike
+            continue
+        fit = dashes_on_rectangle(centers[members], member_sizes, ctx.outline_min)
+        if fit is None:
+            continue
+        rect, score = fit
+        corners = cv2.boxPoints(rect)
+        x0, y0 = (int(v) for v in np.floor(corners.min(axis=0)))
+        x1, y1 = (int(v) for v in np.ceil(corners.max(axis=0)) + 1)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(ctx.work.shape[1], x1), min(ctx.work.shape[0], y1)
+        if is_frame((x0, y0, x1, y1), ctx):
+            continue
+        out.append(Found(DASHED_BOX, (x0, y0, x1, y1), score, color, None, None, "dashed", (x0, y0, x1, y1)))
     return out
 
 

@@ -24,6 +24,7 @@ from panel2patch.markers.candidates import (
     glyph_sized_boxes,
     glyphs,
     outlines,
+    sparse_dashed_boxes,
     straight_outlines,
     text_boxes,
 )
@@ -128,7 +129,7 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
             words.append(text_boxes(ink, ctx))
         found += glyphs(ink, color, ctx)
         if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
-            found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx)
+            found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_boxes(ink, color, ctx)
             found += straight_outlines(layers.ink, color, ctx)
         if layers.pure is not None and layers.pure.any():
             found += glyphs(Components(layers.pure, work), color, ctx)

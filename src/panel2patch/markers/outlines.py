@@ -84,3 +84,39 @@ def dash_support(dash_mask: np.ndarray, ring: np.ndarray) -> tuple[int, float]:
     count, _ = cv2.connectedComponents(on_ring.astype(np.uint8), connectivity=8)
     covered = float(on_ring.sum()) / max(1.0, float(ring.sum()))
     return count - 1, covered
+
+
+def dashes_on_rectangle(centers: np.ndarray, sizes: np.ndarray, min_side: float) -> tuple[tuple, float] | None:
+    """Sparse dashes drawn along a rectangle of any rotation: ``(minAreaRect, score)`` or None.
+
+    ``centers``: the dashes' centre points, ``sizes``: their lengths. The dashes must lie on the
+    perimeter of their own minimum-area rectangle (within a stroke-relative tolerance), populate
+    all four sides, and the rectangle must not be much thicker than a few dashes (a cloud of dots
+    is not a box). Gaps between dashes may be wider than the dashes themselves, which is where a
+    bridging dilation fails."""
+    n = len(centers)
+    if n < 8:
+        return None
+    rect = cv2.minAreaRect(centers.astype(np.float32))
+    (_cx, _cy), (rw, rh), _angle = rect
+    if min(rw, rh) < min_side:
+        return None
+    corners = cv2.boxPoints(rect)
+    tolerance = max(2.0, 0.8 * float(np.median(sizes)), 0.04 * min(rw, rh))
+    distances = np.stack([_segment_distance(centers, corners[i], corners[(i + 1) % 4]) for i in range(4)], axis=1)
+    nearest = distances.min(axis=1)
+    on_edge = nearest <= tolerance
+    if on_edge.mean() < 0.85:
+        return None
+    sides = np.bincount(distances[on_edge].argmin(axis=1), minlength=4)
+    if sides.min() < 2:
+        return None
+    # the dashes of each side spread along it (a box, not two clumps in its corners)
+    score = 0.55 + 0.25 * float(on_edge.mean() - 0.85) / 0.15 + 0.2 * min(1.0, sides.min() / 4)
+    return rect, round(min(1.0, score), 3)
+
+
+def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ab = b - a
+    t = np.clip(((points - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+    return np.linalg.norm(points - (a + t[:, None] * ab), axis=1)
