@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from panel2patch.markers import (
     COLOR_NAMES,
@@ -142,3 +142,37 @@ def test_huge_panel_is_analysed_at_bounded_size():
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, drawing.TrueMarker(true.type, (true.bbox[0] + 1800, true.bbox[1] + 1300, true.bbox[2] + 1800,
                                                        true.bbox[3] + 1300), None, true.color)) for m in found)
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, 62.0])
+def test_sparse_dashed_box_at_any_rotation(angle):
+    """Short red dashes with gaps wider than the dashes, along a rotated rectangle (as on real
+    fluorescence figures), are one dashed box; the same dashes scattered at random are nothing."""
+    panel = jpeg(textured_panel(seed=5, mean=40.0), 90)
+    draw = ImageDraw.Draw(panel)
+    cx, cy, half_w, half_h = 210.0, 160.0, 45.0, 80.0
+    theta = math.radians(angle)
+    corners = [(cx + dx * math.cos(theta) - dy * math.sin(theta), cy + dx * math.sin(theta) + dy * math.cos(theta))
+               for dx, dy in ((-half_w, -half_h), (half_w, -half_h), (half_w, half_h), (-half_w, half_h))]
+    dashes = []
+    for (ax, ay), (bx, by) in zip(corners, corners[1:] + corners[:1]):
+        steps = int(math.dist((ax, ay), (bx, by)) // 9)
+        for k in range(steps):
+            t0, t1 = k / steps, (k + 0.35) / steps
+            dashes.append(((ax + (bx - ax) * t0, ay + (by - ay) * t0), (ax + (bx - ax) * t1, ay + (by - ay) * t1)))
+    for start, end in dashes:
+        draw.line([start, end], fill=(220, 30, 30), width=2)
+    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    boxes = [m for m in found if m.type == "dashed_box"]
+    assert len(boxes) == 1, [(m.type, m.bbox) for m in found]
+    x0, y0, x1, y1 = boxes[0].bbox
+    assert x0 <= min(c[0] for c in corners) + 6 and x1 >= max(c[0] for c in corners) - 6
+    assert boxes[0].color == "red"
+
+    scattered = jpeg(textured_panel(seed=5, mean=40.0), 90)
+    draw = ImageDraw.Draw(scattered)
+    rng = np.random.default_rng(1)
+    for _ in dashes:
+        x, y = rng.uniform(120, 300), rng.uniform(60, 260)
+        draw.line([(x, y), (x + 3, y + 1)], fill=(220, 30, 30), width=2)
+    assert not [m for m in find_markers(scattered, [(0, 0, 420, 320)]) if m.type == "dashed_box"]
