@@ -20,6 +20,8 @@ from panel2patch.layout.gutters import WorkBox
 LIGHT_INK_ABOVE = 170  # grey level: white text on dark images
 DARK_AREA_FOR_LIGHT_TEXT = 0.02  # look for light glyphs only if this share of pixels is dark
 MAX_GLYPHS = 5
+MAX_HEAD_GLYPHS = 3  # a label run into following text: at most this many glyphs ("(a)")
+WORD_SPACE = 0.25  # a gap this many heights wide separates words
 MAX_WORD_ASPECT = 3.2  # width / height of "(iii)"
 CLEARANCE = 0.3  # clear margin above / left of a label, in label heights
 ROOM = 1.0  # a label usually has this much room above and to its left (ranking only)
@@ -146,9 +148,14 @@ def _words(
     x0, y0, x1, y1, top_h = px0[cur], py0[cur], px1[cur], py1[cur], ph[cur]
     count = np.ones(cur.size, np.int64)
     alive = np.ones(cur.size, bool)
+    head = np.zeros((cur.size, 6), np.int64)  # the word before its first space ("a)" of "a) E. coli")
+    spaced = np.zeros(cur.size, bool)
     for _ in range(MAX_GLYPHS):
         nxt = following[cur]
         grow = alive & (nxt >= 0)
+        space = grow & ~spaced & (count <= MAX_HEAD_GLYPHS) & (px0[np.maximum(nxt, 0)] - x1 >= WORD_SPACE * top_h)
+        head[space] = np.stack([x0, y0, x1, y1, count, top_h], axis=1)[space]
+        spaced |= space
         cur = np.where(grow, nxt, cur)
         x1 = np.where(grow, px1[cur], x1)
         y0, y1 = np.where(grow, np.minimum(y0, py0[cur]), y0), np.where(grow, np.maximum(y1, py1[cur]), y1)
@@ -157,6 +164,8 @@ def _words(
         alive = grow
     short = ~(alive & (following[cur] >= 0))  # more than MAX_GLYPHS glyphs: a text line
     words = np.stack([x0, y0, x1, y1, count, top_h], axis=1)[short]
+    # a label run into the text after it: keep the part before the space
+    words = np.concatenate([words, head[~short & spaced]])
     return words.astype(np.int32), parts
 
 

@@ -20,6 +20,7 @@ ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii
 CASELESS = set("cosuvwxzpk")
 STYLES = ("upper", "lower", "roman", "digit")
 SIZE_BAND = 1.45  # label heights of one figure stay within this factor ("a" next to "b")
+ODD_SIZE = 1.3  # a letter after a hole this much smaller or larger than the rest is not a label
 MAX_HOLE = 3  # consecutive labels may skip at most this many letters (missed reads)
 MIN_LABEL_SPACING = 2.5  # label centres lie at least this many label heights apart
 MIN_LETTER_COMPLETENESS = 0.55  # share of the letters up to the last one that were read
@@ -119,7 +120,15 @@ def _sequence_in_band(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
         limit = 2 if not kept else kept[-1][0] + 1 + MAX_HOLE
         if item[0] <= limit:
             kept.append(item)
+    while len(kept) >= 3 and kept[-1][0] > kept[-2][0] + 1 and _odd_size(kept[-1][1], [k[1] for k in kept[:-1]]):
+        kept.pop()  # a last letter after a hole, unlike the rest in size: a stray word
     return [Chosen(r, i, p.bare) for i, r, p in kept]
+
+
+def _odd_size(reading: Reading, others: list[Reading]) -> bool:
+    heights = sorted(_height(r) for r in others)
+    median = heights[len(heights) // 2]
+    return not median / ODD_SIZE <= _height(reading) <= median * ODD_SIZE
 
 
 def _spaced(items: list[tuple[int, Reading, Parsed]]) -> list[tuple[int, Reading, Parsed]]:
