@@ -85,6 +85,27 @@ def test_a_run_without_splits_uses_the_default_rule(hier_run: Path, caplog: pyte
     assert "panel2patch split" in caplog.text  # the warning says how to write the splits
 
 
+def test_a_checkpoint_trained_on_the_test_articles_is_flagged(split_run: Path, tiny_checkpoint: Path,
+                                                               tmp_path: Path) -> None:
+    """A checkpoint that read the test articles (trained with --ignore-splits) is named in the result;
+    the one trained on the train split is not."""
+    from dataclasses import replace
+
+    from panel2patch.train.loop import train
+    from tests.train.test_train import tiny_config
+
+    config = tiny_config(split_run, tmp_path / "leaky", max_steps=1, save_every=100)
+    leaky = tmp_path / "leaky"
+    assert train(replace(config, data=replace(config.data, use_run_splits=False))).final_weights is not None
+    result = runner.invoke(app, ["eval", "-m", f"clean={tiny_checkpoint}", "-m", f"leaky={leaky}", "--run",
+                                 str(split_run), "--levels", "figure,panel", "--json"])
+    assert result.exit_code == 0, result.output
+    clean, dirty = json_lines(result.stdout)
+    assert "trained_on_evaluated_articles" not in clean
+    test_articles = {a for a, s in json.loads((split_run / "splits.json").read_text())["articles"].items() if s == "test"}
+    assert set(dirty["trained_on_evaluated_articles"]) == test_articles
+
+
 def test_zeroshot_side_by_side_with_reports(tmp_path: Path) -> None:
     registry = toy_data(tmp_path)
     out = tmp_path / "out"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -15,8 +16,10 @@ from panel2patch.eval.retrieval import RETRIEVAL_TASKS, LevelPairs, collect_pair
 from panel2patch.eval.splits import SPLIT_NAMES, SPLITS_FILE, SplitRule, read_rule
 from panel2patch.eval.tasks import ZeroShotTask
 from panel2patch.eval.zeroshot import evaluate_zeroshot
-from panel2patch.train.config import HierarchyConfig, ImageConfig
+from panel2patch.train.config import DataConfig, HierarchyConfig, ImageConfig
+from panel2patch.train.hierarchy import article_of
 from panel2patch.train.shards import resolve_sources
+from panel2patch.train.stream import excluded_from_training
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,30 @@ def split_rule_of(run: Path) -> tuple[SplitRule, bool]:
     """The run's split rule and whether it came from its splits file (else the default rule)."""
     rule = read_rule(run)
     return (rule, True) if rule is not None else (SplitRule(), False)
+
+
+def trained_on(model: EvalModel, run: Path, keys: Sequence[str]) -> set[str]:
+    """Articles among ``keys`` that a ``panel2patch train`` checkpoint read from this same run
+    (its ``train_config.json`` says which sources and which articles it excluded)."""
+    if model.spec.kind != "checkpoint":
+        return set()
+    folder = Path(model.spec.arch)
+    config_file = next((f / "train_config.json" for f in (folder, folder.parent) if (f / "train_config.json").is_file()),
+                       None)
+    if config_file is None:
+        return set()
+    try:
+        data = json.loads(config_file.read_text())["config"]["data"]
+        sources = {Path(s).resolve() for s in data.get("sources", ()) if "://" not in s}
+        fractions = data.get("split_fractions")
+        config = DataConfig(holdout_percent=float(data.get("holdout_percent") or 0.0),
+                            split_fractions=tuple(fractions) if fractions else None,
+                            split_seed=int(data.get("split_seed") or 0))
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    if run.resolve() not in sources:
+        return set()
+    return {article for article in map(article_of, keys) if not excluded_from_training(article, config)}
 
 
 class RetrievalEvaluator:
@@ -65,14 +92,23 @@ class RetrievalEvaluator:
 
     def evaluate(self, model: EvalModel) -> TaskResult:
         started = time.perf_counter()
-        levels, skipped = {}, {}
+        levels, skipped, details = {}, {}, {}
+        leaked: set[str] = set()
         for name in self.plan.levels:
             pairs = self.pairs(model.image, name)
             if len(pairs.keys) < 2:
                 skipped[name] = f"{len(pairs.keys)} {name} pair(s) among {self.plan.split} articles: not scored"
                 continue
             levels[name] = score_pairs(model.model, model.tokenizer, pairs, model.device).to_dict()
+            leaked |= trained_on(model, self.plan.run, pairs.keys)
+        if leaked:  # a checkpoint trained on this run without its splits: say so, in the log and the result
+            details["trained_on_evaluated_articles"] = sorted(leaked)
+            log.warning("%s was trained on %d of the %s articles it is evaluated on (%s): these scores are not "
+                        "held-out; run `panel2patch split %s` before training", model.spec.name, len(leaked),
+                        self.plan.split, ", ".join(sorted(leaked)[:3]) + (", ..." if len(leaked) > 3 else ""),
+                        self.plan.run)
         details = {
+            **details,
             "run": str(self.plan.run),
             "split_rule": {"fractions": dict(zip(SPLIT_NAMES, self.rule.fractions)), "seed": self.rule.seed,
                            "from": SPLITS_FILE if self.from_file else "default (no splits file)"},
