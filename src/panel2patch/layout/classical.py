@@ -93,15 +93,32 @@ class ClassicalBackend:
         )
 
     def _find_labels(self, rgb: np.ndarray, canvas: Canvas, pieces: int) -> tuple[str | None, list[LabelHit]]:
-        """Read the best-ranked candidates in two rounds: a few first, the rest only when
-        the first round leaves the label sequence possibly incomplete (most figures
-        either show no label-like text at all or have their few labels among the best).
+        """Read the best-ranked candidates; in small type, when that finds no sequence
+        in a figure the gutters cut into pieces, look again at the candidates that only
+        thin strokes reveal (single pieces skip it: it costs a second OCR call).
         ``pieces`` is how many panels the gutters alone find."""
         cfg = self.config
         megapixels = rgb.shape[0] * rgb.shape[1] / 1e6
         limit = int(cfg.label_candidates_base + cfg.label_candidates_per_megapixel * megapixels)
-        candidates = find_label_candidates(canvas, min(cfg.max_label_candidates, limit))
-        if not candidates or cfg.label_reader == "none":
+        limit = min(cfg.max_label_candidates, limit)
+        if cfg.label_reader == "none":
+            return None, []
+        candidates = find_label_candidates(canvas, limit)
+        style, chosen = self._read_in_rounds(rgb, canvas, candidates, pieces)
+        if style is None and pieces >= 2 and has_thin_type(canvas):
+            seen = {c.box for c in candidates}
+            extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
+            style, chosen = self._read_in_rounds(rgb, canvas, extra, pieces)
+        hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
+        return style, hits
+
+    def _read_in_rounds(
+        self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate], pieces: int
+    ) -> tuple[str | None, list]:
+        """A few candidates first, the rest only when the first round leaves the label
+        sequence possibly incomplete (most figures either show no label-like text at all
+        or have their few labels among the best)."""
+        if not candidates:
             return None, []
         first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND]
         readings = self._read(rgb, canvas, first)
@@ -111,20 +128,7 @@ class ClassicalBackend:
             # differently beside other crops, and one line keeps the reads consistent
             readings = self._read(rgb, canvas, candidates)
             style, chosen = choose_sequence(readings)
-        if style is None and has_thin_type(canvas):
-            style, chosen = self._read_thin(rgb, canvas, candidates, min(cfg.max_label_candidates, limit))
-        hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
-        return style, hits
-
-    def _read_thin(
-        self, rgb: np.ndarray, canvas: Canvas, seen: list[LabelCandidate], limit: int
-    ) -> tuple[str | None, list]:
-        """Second look in small type: candidates that only thin strokes reveal."""
-        boxes = {c.box for c in seen}
-        extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in boxes]
-        if not extra:
-            return None, []
-        return choose_sequence(self._read(rgb, canvas, extra))
+        return style, chosen
 
     def _read(self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate]) -> list[Reading]:
         texts = self.reader.read([_label_crop(rgb, canvas, c) for c in candidates])
@@ -156,9 +160,12 @@ def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> n
 
 
 def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bool:
-    """After the first round: read on unless nothing read looks like a panel label.
+    """After the first round: read on unless nothing read looks like a panel label, or
+    the labels read already name every piece the gutters cut, from the first on.
     Numbers are read on only when "1" and another panel number came up in a figure the
     gutters cut into several pieces (most numbers read are axis ticks)."""
+    if chosen and len(chosen) == pieces == max(c.index for c in chosen) + 1:
+        return False  # every piece the gutters cut has its label, A to the last: done
     if chosen or any(_looks_like_label(r.text) for r in readings):
         return True
     numbers = {p.index for r in readings for p in parse_label(r.text) if p.style == "digit"}
