@@ -62,8 +62,11 @@ def _group_with_unlabelled_drawings(
 
 
 def _all_drawn(canvas: Canvas, groups: list[tuple[list[WorkBox], list[LabelHit]]]) -> bool:
-    """Every group holds a drawing or picture, not only its label and text."""
-    return all(any(canvas.is_graphic(c) for c in members) for members, _ in groups)
+    """Every group holds a drawing or picture of panel size, not only its label and text."""
+    return all(
+        canvas.is_substantial(union(members)) and any(canvas.is_graphic(c) for c in members)
+        for members, _ in groups
+    )
 
 
 def _in_sequence(groups: list[tuple[list[WorkBox], list[LabelHit]]]) -> bool:
