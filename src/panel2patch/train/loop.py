@@ -152,6 +152,7 @@ class Trainer:
         self.fingerprint = {"urls": self.urls, **{k: config.to_dict()[k] for k in ("data", "hierarchy", "schedule")},
                             "accum_steps": config.optim.accum_steps, "world_size": dist.world_size}
         self.step, self.positions = 0, {}
+        self._fill_warned = False
         self._resume()
 
         self.encoder: nn.Module = GranularEncoder(self.built.model, patch_tokens=self.patch_on)
@@ -226,7 +227,22 @@ class Trainer:
                 result = compute_loss(self.encoder, self.loss_fn, batch, self.device, self.config.run.precision)
                 (result.total / accum).backward()
             stats.add(result, int(batch["level"].numel()))
+            self._check_fill(batch, micro)
         return stats
+
+    def _check_fill(self, batch: dict[str, Any], micro: int) -> None:
+        """Say once when batches come out much smaller than asked: a batch never repeats an item, so a
+        level with fewer items per loader partition than the batch size gives short batches."""
+        if self._fill_warned or not self.dist.is_main:
+            return
+        wanted = sum(self.schedule.micro_counts(self.step * self.config.optim.accum_steps + micro).values())
+        got = int(batch["primary"].sum())
+        if wanted and got < wanted // 2:
+            self._fill_warned = True
+            log.warning("a %s batch holds %d of the %d pairs asked for: each of the %d loader partitions holds "
+                        "fewer items of that level than a batch (small data); use fewer --workers, a smaller "
+                        "--batch-size or more data", self.schedule.step_label(self.step), got, wanted,
+                        max(1, self.config.data.workers) * self.dist.world_size)
 
     def _optimizer_step(self) -> tuple[float, torch.Tensor | None]:
         grad_norm = None
