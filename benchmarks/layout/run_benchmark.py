@@ -3,6 +3,7 @@
     python benchmarks/layout/run_benchmark.py                # everything
     python benchmarks/layout/run_benchmark.py --only real --split dev
     python benchmarks/layout/run_benchmark.py --only speed
+    python benchmarks/layout/run_benchmark.py --only real --split dev --shrink 0.6   # small renders
 
 Accuracy: ImageCLEF accuracy, mAP at IoU 0.5 and label accuracy (see
 ``panel2patch.layout.scoring``) on our hand-annotated real figures (dev = tuned on,
@@ -43,14 +44,24 @@ def predict(image: Image.Image, config: LayoutConfig | None = None) -> list[Scor
     return [Scored(p.bbox, p.label, p.score) for p in layout.panels]
 
 
-def score_real(split: str, config: LayoutConfig | None, verbose: bool) -> dict:
+def shrink(image: Image.Image, panels: list, factor: float) -> tuple[Image.Image, list]:
+    """The figure and its true boxes at ``factor`` of their size (a small render)."""
+    if factor == 1.0:
+        return image, panels
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    boxes = [(tuple(round(v * factor) for v in box), label) for box, label in panels]
+    return image.resize(size, Image.LANCZOS), boxes
+
+
+def score_real(split: str, config: LayoutConfig | None, verbose: bool, factor: float = 1.0) -> dict:
     figures = [f for f in load_annotations() if split in ("all", f.split) and f.split != "excluded"]
     truth, preds, rows = [], [], []
     for fig in figures:
-        pred = predict(load_figure(fig.id), config)
-        truth.append(fig.panels)
+        image, panels = shrink(load_figure(fig.id), fig.panels, factor)
+        pred = predict(image, config)
+        truth.append(panels)
         preds.append(pred)
-        acc = imageclef_accuracy([b for b, _ in fig.panels], [p.bbox for p in pred])
+        acc = imageclef_accuracy([b for b, _ in panels], [p.bbox for p in pred])
         rows.append((acc, fig.id, len(fig.panels), len(pred)))
     if verbose:
         for acc, fid, n_true, n_pred in sorted(rows):
@@ -117,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", default=None, help="dev or test (default: both)")
     parser.add_argument("--synthetic-count", type=int, default=200, help="figures per synthetic split")
     parser.add_argument("--verbose", action="store_true", help="list real figures scored below 1.0")
+    parser.add_argument("--shrink", type=float, default=1.0,
+                        help="score the real figures resized to this factor (e.g. 0.6: small renders)")
     args = parser.parse_args(argv)
     parts = args.only or ["real", "synthetic", "speed"]
     splits = [args.split] if args.split else ["dev", "test"]
@@ -128,9 +141,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"(real figures skipped: {DATA_ROOT} not found)")
         else:
             for split in splits:
-                scores = score_real(split, None, args.verbose)
-                print(_row(f"real {split}, all figures", scores["all"]))
-                print(_row(f"real {split}, compound only", scores["compound"]))
+                scores = score_real(split, None, args.verbose, args.shrink)
+                at = f" at {args.shrink:g}x" if args.shrink != 1.0 else ""
+                print(_row(f"real {split}{at}, all figures", scores["all"]))
+                print(_row(f"real {split}{at}, compound only", scores["compound"]))
     if "synthetic" in parts:
         for split in splits:
             if split in SPLIT_SEEDS:
