@@ -213,38 +213,36 @@ def _time_loader(iterator, args, items, pairs) -> dict:
     return {"items_per_s": n_items / elapsed, "pairs_per_s": n_pairs / elapsed, "steps": args.steps}
 
 
-def measure_plain_train(args, run, flat) -> dict:
-    model, preprocess, tokenizer, torch = _model(args)
+def _plain_step(args, model, torch):
+    """One plain open_clip training step (ClipLoss, AdamW, clipping) on an (images, texts) batch."""
     from open_clip import ClipLoss
 
-    loader = iter(plain_pipeline(args, preprocess, tokenizer, flat))
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=1e-5, betas=(0.9, 0.95), weight_decay=0.05)
     loss_fn = ClipLoss()
     model.train()
-    n, elapsed = 0, 0.0
-    for step in range(args.warmup + args.steps):
-        if step == args.warmup:
-            if _cuda(args):
-                torch.cuda.synchronize()
-                torch.cuda.reset_peak_memory_stats()
-            start = time.perf_counter()
-        images, texts = next(loader)
-        images, texts = images.to(args.device, non_blocking=True), texts.to(args.device, non_blocking=True)
+
+    def step(batch):
+        images, texts = batch[0].to(args.device, non_blocking=True), batch[1].to(args.device, non_blocking=True)
         with torch.autocast(args.device, dtype=torch.bfloat16):
             image_f, text_f, scale = model(images, texts)[:3]
-        loss = loss_fn(image_f.float(), text_f.float(), scale.float())
-        loss.backward()
+        loss_fn(image_f.float(), text_f.float(), scale.float()).backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        if step >= args.warmup:
-            n += images.shape[0]
-    if _cuda(args):
-        torch.cuda.synchronize()
-    elapsed = time.perf_counter() - start
-    return {"pairs_per_s": n / elapsed, "items_per_s": n / elapsed, "steps": args.steps,
-            **({"peak_mem_gib": torch.cuda.max_memory_allocated() / 2**30} if _cuda(args) else {})}
+
+    return step
+
+
+def _plain_counts(batch) -> tuple[int, int]:
+    return batch[0].shape[0], batch[0].shape[0]
+
+
+def measure_plain_train(args, run, flat) -> dict:
+    model, preprocess, tokenizer, torch = _model(args)
+    loader = iter(plain_pipeline(args, preprocess, tokenizer, flat))
+    seconds, items, pairs = _timed_steps(args, lambda i: next(loader), _plain_step(args, model, torch), _plain_counts)
+    return {"pairs_per_s": pairs / seconds, "items_per_s": items / seconds, "steps": args.steps, **_peak(args)}
 
 
 def measure_granular_train(args, run, flat) -> dict:
@@ -310,22 +308,26 @@ def _cached(iterator, n: int) -> list:
     return [next(iterator) for _ in range(n)]
 
 
-def _timed_steps(args, batches: list, step, count) -> tuple[float, int]:
+def _timed_steps(args, fetch, step, count) -> tuple[float, int, int]:
+    """``args.warmup`` untimed then ``args.steps`` timed calls of ``step(fetch(i))``;
+    ``(seconds, items, pairs)`` of the timed ones, ``count(batch)`` giving (items, pairs)."""
     import torch
 
-    n = 0
+    items = pairs = 0
     for i in range(args.warmup + args.steps):
         if i == args.warmup:
             if _cuda(args):
                 torch.cuda.synchronize()
                 torch.cuda.reset_peak_memory_stats()
             start = time.perf_counter()
-        step(batches[i % len(batches)])
+        batch = fetch(i)
+        step(batch)
         if i >= args.warmup:
-            n += count(batches[i % len(batches)])
+            n_items, n_pairs = count(batch)
+            items, pairs = items + n_items, pairs + n_pairs
     if _cuda(args):
         torch.cuda.synchronize()
-    return time.perf_counter() - start, n
+    return time.perf_counter() - start, items, pairs
 
 
 def _peak(args) -> dict:
@@ -337,25 +339,10 @@ def _peak(args) -> dict:
 def measure_plain_compute(args, run, flat) -> dict:
     """Plain open_clip steps on batches already in memory: the GPU side alone."""
     model, preprocess, tokenizer, torch = _model(args)
-    from open_clip import ClipLoss
-
     batches = _cached(iter(plain_pipeline(args, preprocess, tokenizer, flat)), args.cached_batches)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=1e-5)
-    loss_fn = ClipLoss()
-    model.train()
-
-    def step(batch):
-        images, texts = batch[0].to(args.device, non_blocking=True), batch[1].to(args.device, non_blocking=True)
-        with torch.autocast(args.device, dtype=torch.bfloat16):
-            image_f, text_f, scale = model(images, texts)[:3]
-        loss_fn(image_f.float(), text_f.float(), scale.float()).backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-
-    seconds, n = _timed_steps(args, batches, step, lambda b: b[0].shape[0])
-    return {"pairs_per_s": n / seconds, "items_per_s": n / seconds, "steps": args.steps, **_peak(args)}
+    seconds, items, pairs = _timed_steps(args, lambda i: batches[i % len(batches)], _plain_step(args, model, torch),
+                                         _plain_counts)
+    return {"pairs_per_s": pairs / seconds, "items_per_s": items / seconds, "steps": args.steps, **_peak(args)}
 
 
 def measure_granular_compute(args, run, flat) -> dict:
@@ -384,9 +371,8 @@ def measure_granular_compute(args, run, flat) -> dict:
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
 
-    seconds, items = _timed_steps(args, batches, step, lambda b: b["level"].numel())
-    _, pairs = _timed_steps(argparse.Namespace(**{**vars(args), "warmup": 0, "device": "cpu"}), batches,
-                            lambda b: None, lambda b: int(b["primary"].sum()))
+    seconds, items, pairs = _timed_steps(args, lambda i: batches[i % len(batches)], step,
+                                         lambda b: (b["level"].numel(), int(b["primary"].sum())))
     return {"pairs_per_s": pairs / seconds, "items_per_s": items / seconds, "steps": args.steps, **_peak(args)}
 
 
