@@ -253,8 +253,7 @@ def measure_granular_train(args, run, flat) -> dict:
     import torch
 
     from panel2patch.train import train
-    from panel2patch.train.config import (DataConfig, LossConfig, OptimConfig, RunConfig, ScheduleConfig,
-                                          TrainConfig)
+    from panel2patch.train.config import DataConfig, OptimConfig, RunConfig, ScheduleConfig, TrainConfig
 
     out = args.work / "granular_ckpt"
     shutil.rmtree(out, ignore_errors=True)
@@ -346,8 +345,7 @@ def measure_plain_compute(args, run, flat) -> dict:
 
 
 def measure_granular_compute(args, run, flat) -> dict:
-    """Granular steps (all terms, patch term on) on batches already in memory: the GPU side alone."""
-    from panel2patch.train.config import LossConfig
+    """Granular steps (the ``--objective`` terms) on batches already in memory: the GPU side alone."""
     from panel2patch.train.data import make_loader
     from panel2patch.train.encoder import GranularEncoder
     from panel2patch.train.loop import compute_loss
