@@ -78,3 +78,20 @@ def test_labels_of_another_size_are_ignored() -> None:
     readings = _row(["A", "B", "C"]) + [Reading((700, 0, 730, 40), "D", 0.99)]
     _, chosen = choose_sequence(readings)
     assert [c.text for c in chosen] == ["A", "B", "C"]
+
+
+def test_capital_i_read_as_small_l_takes_its_place_in_the_sequence() -> None:
+    second_row = [Reading((r.box[0], 300, r.box[2], 314), r.text, r.confidence) for r in _row(["F", "G", "H", "l", "J"])]
+    style, chosen = choose_sequence(_row(["A", "B", "C", "D", "E"]) + second_row)
+    assert style == "upper" and "".join(c.text for c in chosen) == "ABCDEFGHIJ"
+    second_row = [Reading((r.box[0], 300, r.box[2], 314), r.text, r.confidence) for r in _row(list("ghijkl"))]
+    _, chosen = choose_sequence(_row(list("abcdef")) + second_row)  # a real small L keeps its place
+    assert "".join(c.text for c in chosen) == "abcdefghijkl"
+
+
+def test_a_letter_out_of_reading_order_fills_a_hole() -> None:
+    """C D F along one row, E G below (panel F spans both rows): E is still a label."""
+    rows = [(0, "C", 300), (200, "D", 300), (400, "F", 300), (0, "E", 600), (200, "G", 600)]
+    readings = _row(["A", "B"]) + [Reading((x, y, x + 10, y + 14), t, 0.9) for x, t, y in rows]
+    _, chosen = choose_sequence(readings)
+    assert [c.text for c in chosen] == ["A", "B", "C", "D", "E", "F", "G"]

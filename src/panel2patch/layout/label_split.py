@@ -17,6 +17,8 @@ from panel2patch.layout.gutters import HORIZONTAL, WorkBox
 from panel2patch.layout.label_hits import LabelHit
 from panel2patch.layout.splitting import attach_to_nearest, major_drawings
 
+ROW_OFFSET = 2.0  # labels of one row of panels: tops within this many label heights
+
 
 def split_labeled(
     canvas: Canvas, box: WorkBox, labels: list[LabelHit], top: bool = True
@@ -90,17 +92,23 @@ def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[Labe
     page above the label (the label starts the next panel, beside the end of the one
     above) is cut just above that label."""
     tol = canvas.config.uniform_tolerance
+    labels_on_top = any(_label_on_top(child, label) for child in children for label in labels)
     out: list[WorkBox] = []
     for child in children:
         cuts = []
         for label in labels:
-            x0, y0, x1, _ = label.box
+            x0, y0, x1, y1 = label.box
             h = label.height
             if containing([child], label.center) is None or y0 - child[1] < 2 * h:
                 continue
             band = canvas.gray[max(child[1], int(y0 - 1.5 * h)) : y0, x0:x1]
             if band.size and int(band.max()) - int(band.min()) <= tol:
                 cuts.append(y0 - max(1, int(0.15 * h)))
+            elif labels_on_top and child[3] - y1 <= 0.5 * h:
+                # nothing of this piece below the label, and this figure prints its labels
+                # at the top of their panels: the label starts the next panel even though
+                # the panel above reaches down beside it (a rotated axis title)
+                cuts.append(_clear_row_above(canvas, label, child[1]))
         start = child[1]
         for cut in sorted(set(cuts)):
             piece = canvas.trim((child[0], start, child[2], cut))
@@ -111,6 +119,23 @@ def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[Labe
         if piece:
             out.append(piece)
     return out
+
+
+def _label_on_top(child: WorkBox, label: LabelHit) -> bool:
+    """The label is inside the piece and starts it (within one label height)."""
+    return containing([child], label.center) is not None and label.box[1] - child[1] < label.height
+
+
+def _clear_row_above(canvas: Canvas, label: LabelHit, floor: int) -> int:
+    """The lowest row above the label free of ink across the label's width (within 1.5
+    label heights), else just above the label."""
+    x0, y0, x1, _ = label.box
+    tol = canvas.config.uniform_tolerance
+    for y in range(y0 - 1, max(floor, int(y0 - 1.5 * label.height)), -1):
+        row = canvas.gray[y, x0:x1]
+        if row.size and int(row.max()) - int(row.min()) <= tol:
+            return y
+    return y0 - max(1, int(0.15 * label.height))
 
 
 def _group_by_labels(
@@ -154,7 +179,7 @@ def partition_by_label_grid(
     x0, y0, x1, y1 = box
     rows: list[list[LabelHit]] = []
     for label in sorted(labels, key=lambda lab: lab.box[1]):
-        if rows and label.box[1] < rows[-1][0].box[1] + 0.6 * rows[-1][0].height:
+        if rows and _same_label_row(rows[-1], label):
             rows[-1].append(label)
         else:
             rows.append([label])
@@ -172,3 +197,12 @@ def partition_by_label_grid(
                 trimmed = canvas.trim(cell) or cell
                 out.append((trimmed, label))
     return out
+
+
+def _same_label_row(row: list[LabelHit], label: LabelHit) -> bool:
+    """Labels of one row of panels may be offset by up to ROW_OFFSET label heights (panels
+    of a row whose tops differ), but never sit above one another."""
+    first = row[0]
+    if label.box[1] >= first.box[1] + ROW_OFFSET * first.height:
+        return False
+    return all(label.box[0] >= other.box[2] or label.box[2] <= other.box[0] for other in row)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from panel2patch.layout.gutters import WorkBox
 
-_WRAPPED = re.compile(r"^[(\[]?([A-Za-z]{1,4}|[0-9]{1,2})[)\].:,]?$")
+_WRAPPED = re.compile(r"^[(\[]?([A-Za-z]{1,4}|[0-9]{1,2}|\|)[)\].:,]?$")
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 # Glyphs whose upper and lower case look alike; OCR guesses their case.
 CASELESS = set("cosuvwxzpk")
+LOOK_ALIKE = {"I": "l", "l": "I", "|": "I"}
 STYLES = ("upper", "lower", "roman", "digit")
 SIZE_BAND = 1.45  # label heights of one figure stay within this factor ("a" next to "b")
 ODD_SIZE = 1.3  # a letter after a hole this much smaller or larger than the rest is not a label
@@ -58,7 +59,11 @@ def parse_label(text: str) -> list[Parsed]:
             out.append(Parsed("digit", number - 1, str(number)))
         return out
     if len(core) == 1:
-        out.append(Parsed("letter", ord(core.upper()) - ord("A"), core))
+        if core.isalpha():
+            out.append(Parsed("letter", ord(core.upper()) - ord("A"), core))
+        if core in LOOK_ALIKE:  # sans-serif capital I and small L are one glyph
+            other = LOOK_ALIKE[core]
+            out.append(Parsed("letter", ord(other.upper()) - ord("A"), other))
     if core.lower() in ROMAN and (core.islower() or core.isupper()):
         out.append(Parsed("roman", ROMAN.index(core.lower()), core.lower()))
     return out
@@ -107,12 +112,15 @@ def _consistent_subset(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
 
 def _sequence_in_band(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
     # one reading per index (the more confident, then taller), one index per reading
+    # a reading with two meanings ("l": I or L) takes the one next to other letters read
+    present = {p.index for _, p in options}
+    lonely = {id(p): p.index - 1 not in present and p.index + 1 not in present for _, p in options}
     by_index: dict[int, tuple[Reading, Parsed]] = {}
-    for reading, parsed in sorted(options, key=lambda o: (-o[0].confidence, -_height(o[0]))):
+    for reading, parsed in sorted(options, key=lambda o: (-o[0].confidence, -_height(o[0]), lonely[id(o[1])])):
         if parsed.index not in by_index and not any(r is reading for r, _ in by_index.values()):
             by_index[parsed.index] = (reading, parsed)
-    items = _spaced([(i, r, p) for i, (r, p) in by_index.items()])
-    items = _in_reading_order(items)
+    spaced = _spaced([(i, r, p) for i, (r, p) in by_index.items()])
+    items = _in_reading_order(spaced)
     # a sequence starts near its beginning and has few holes
     items.sort(key=lambda t: t[0])
     kept: list[tuple[int, Reading, Parsed]] = []
@@ -120,9 +128,23 @@ def _sequence_in_band(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
         limit = 2 if not kept else kept[-1][0] + 1 + MAX_HOLE
         if item[0] <= limit:
             kept.append(item)
+    kept = _fill_holes(kept, spaced)
     while len(kept) >= 3 and kept[-1][0] > kept[-2][0] + 1 and _odd_size(kept[-1][1], [k[1] for k in kept[:-1]]):
         kept.pop()  # a last letter after a hole, unlike the rest in size: a stray word
     return [Chosen(r, i, p.bare) for i, r, p in kept]
+
+
+def _fill_holes(
+    kept: list[tuple[int, Reading, Parsed]], spaced: list[tuple[int, Reading, Parsed]]
+) -> list[tuple[int, Reading, Parsed]]:
+    """A letter read that fills a hole of the sequence joins it even out of reading order
+    (a panel spanning two rows puts its label between the rows' labels: C D F / E G).
+    Letters beyond the last are not added: on dev that adds stray letters more often."""
+    if len(kept) < 2:
+        return kept
+    present = {k[0] for k in kept}
+    holes = set(range(kept[0][0], kept[-1][0])) - present
+    return sorted(kept + [item for item in spaced if item[0] in holes], key=lambda t: t[0])
 
 
 def _odd_size(reading: Reading, others: list[Reading]) -> bool:
