@@ -21,6 +21,12 @@ CASES = [
     ("figures/soda_mmqc/10.1038_s44318-025-00412-5/content/1/content/44318_2025_412_fig1_html.png", list("ABCDEFGHIJK")),
     ("articles/pmc_oa_packages/PMC3192425/ZooKeys-119-037-g004.jpg", [None] * 9),
     ("articles/pmc_oa_packages/PMC3231133/sensors-10-06861f12.jpg", [None]),
+    # x-height "a" and "c" rank below the limit: read when the sequence has holes
+    ("figures/exsclaim/images/pipeline/s41467-018-06211-3_fig1.jpg", list("abcdefghi")),
+    # labels D-F sit at the bottom of the piece above them (a rotated axis title beside)
+    ("articles/stencila_jats/elife-46793-v1/fig8.jpg", list("ABCDEF")),
+    # E lies under C and D while F spans both rows: E fills the hole out of reading order
+    ("figures/soda_mmqc/10.1038_s44320-025-00092-7/content/2/content/44320_2025_92_fig2_html.png", list("ABCDEFGH")),
 ]
 
 

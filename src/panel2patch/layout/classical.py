@@ -26,7 +26,7 @@ from panel2patch.layout.label_hits import (
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
 from panel2patch.layout.label_repair import prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
-from panel2patch.layout.label_text import Reading, choose_sequence, parse_label
+from panel2patch.layout.label_text import Chosen, Reading, choose_sequence, missing_indices, parse_label
 from panel2patch.layout.records import Panel, PanelLayout
 from panel2patch.layout.splitting import split_unlabeled
 
@@ -34,6 +34,7 @@ MAX_ASPECT = 30.0  # longer / shorter side beyond which a figure is not split
 CROP_PAD = 0.12  # padding around a label crop, in label heights
 FIRST_ROUND = 5  # candidates read first
 FIRST_ROUND_SINGLE = 4  # ... when the gutters find a single panel
+HOLE_ROUND = 0.5  # letters missing from the sequence: read this share of the limit more
 
 
 class ClassicalBackend:
@@ -103,12 +104,15 @@ class ClassicalBackend:
         limit = min(cfg.max_label_candidates, limit)
         if cfg.label_reader == "none":
             return None, []
-        candidates = find_label_candidates(canvas, limit)
+        found = find_label_candidates(canvas, limit + round(HOLE_ROUND * limit))
+        candidates, reserve = found[:limit], found[limit:]
         style, chosen = self._read_in_rounds(rgb, canvas, candidates, pieces)
         if style is None and pieces >= 2 and has_thin_type(canvas):
-            seen = {c.box for c in candidates}
+            seen = {c.box for c in found}
             extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
             style, chosen = self._read_in_rounds(rgb, canvas, extra, pieces)
+        elif style in ("upper", "lower") and reserve and missing_indices(chosen):
+            style, chosen = self._fill_from_reserve(rgb, canvas, style, chosen, reserve)
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
         return style, hits
 
@@ -129,6 +133,22 @@ class ClassicalBackend:
             readings = self._read(rgb, canvas, candidates)
             style, chosen = choose_sequence(readings)
         return style, chosen
+
+    def _fill_from_reserve(
+        self, rgb: np.ndarray, canvas: Canvas, style: str, chosen: list, reserve: list[LabelCandidate]
+    ) -> tuple[str | None, list]:
+        """Letters are missing inside the sequence: read the next-ranked candidates too
+        (small x-height letters such as "a" and "c" rank below "b" and "d"), and take the
+        reads that fill those holes; the sequence is never extended this way."""
+        holes = set(missing_indices(chosen))
+        readings = [c.reading for c in chosen] + self._read(rgb, canvas, reserve)
+        _, more = choose_sequence(readings)
+        known = {id(c.reading) for c in chosen}
+        filled = [c for c in more if c.index in holes and id(c.reading) not in known]
+        if not filled:
+            return style, chosen
+        fixed = [Chosen(c.reading, c.index, c.text.upper() if style == "upper" else c.text.lower()) for c in filled]
+        return style, sorted([*chosen, *fixed], key=lambda c: c.index)
 
     def _read(self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate]) -> list[Reading]:
         texts = self.reader.read([_label_crop(rgb, canvas, c) for c in candidates])
