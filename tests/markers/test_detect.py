@@ -176,3 +176,18 @@ def test_sparse_dashed_box_at_any_rotation(angle):
         x, y = rng.uniform(120, 300), rng.uniform(60, 260)
         draw.line([(x, y), (x + 3, y + 1)], fill=(220, 30, 30), width=2)
     assert not [m for m in find_markers(scattered, [(0, 0, 420, 320)]) if m.type == "dashed_box"]
+
+
+def test_thin_box_broken_in_places_is_a_solid_box():
+    """A one-pixel box whose line is broken at a few points (as JPEG breaks thin lines) is a
+    solid box: its pieces cover nearly the whole turn of the outline, however wide the bridge."""
+    panel = jpeg(textured_panel(seed=3, mean=60.0), 90)
+    draw = ImageDraw.Draw(panel)
+    x0, y0, x1, y1 = 120, 90, 230, 200
+    for start, end in (((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)), ((x1, y1), (x0, y1)), ((x0, y1), (x0, y0))):
+        draw.line([start, end], fill=(40, 70, 255), width=1)
+    for x, y in ((x0 + 40, y0), (x1, y0 + 60), (x0 + 70, y1), (x0, y0 + 20)):  # small breaks
+        draw.rectangle([x - 1, y - 1, x + 1, y + 1], fill=(60, 60, 60))
+    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    boxes = [m for m in found if m.type in ("box", "dashed_box")]
+    assert [m.type for m in boxes] == ["box"], [(m.type, m.bbox) for m in found]

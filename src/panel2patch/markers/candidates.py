@@ -69,6 +69,7 @@ class Context:
     picture_boxes: list[tuple[int, int, int, int]]  # bounding boxes of the picture areas
 
 
+
 class Components:
     """Connected blobs of one mask with their boxes, areas and mean colours."""
 
@@ -376,7 +377,9 @@ def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list
         if fit is None or is_frame((x, y, x + w, y + h), ctx):
             continue
         count_pieces, covered = dash_support(pieces[y:y + h, x:x + w], region.astype(np.uint8))
-        if covered >= 0.85:
+        # Solid: ink under nearly the whole turn, or most of it in a few long pieces (a thin
+        # line JPEG broke); drawn dashes are many and alike.
+        if covered >= 0.9 or (count_pieces <= 5 and covered >= 0.7):
             kind, style = (BOX if fit.type == DASHED_BOX else fit.type), "line"
         elif count_pieces >= 6 and covered >= 0.08 and _regular_dashes(comps, region, (x, y)):
             kind, style = fit.type, "dashed"

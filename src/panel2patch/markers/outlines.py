@@ -79,11 +79,30 @@ def _hole_box(blob: Blob) -> tuple[int, int, int, int] | None:
 
 
 def dash_support(dash_mask: np.ndarray, ring: np.ndarray) -> tuple[int, float]:
-    """(separate dashes touching the ring, share of the ring they cover)."""
+    """(separate dashes touching the ring, share of the ring's turn they cover).
+
+    Cover is angular, seen from the ring's centre (360 one-degree sectors), so it measures
+    the length of the outline under ink, not the area of the bridged ring: a thin solid line
+    that JPEG broke at a few points covers nearly all sectors however wide the bridge."""
     on_ring = (dash_mask > 0) & (ring > 0)
     count, _ = cv2.connectedComponents(on_ring.astype(np.uint8), connectivity=8)
-    covered = float(on_ring.sum()) / max(1.0, float(ring.sum()))
-    return count - 1, covered
+    return count - 1, _angular_cover(on_ring, ring > 0)
+
+
+def _angular_cover(ink: np.ndarray, ring: np.ndarray, sectors: int = 360) -> float:
+    ys, xs = np.nonzero(ring)
+    if xs.size == 0:
+        return 0.0
+    cy, cx = (ring.shape[0] - 1) / 2.0, (ring.shape[1] - 1) / 2.0
+
+    def sectors_of(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        angle = np.arctan2(rows - cy, cols - cx)
+        return np.minimum(((angle + np.pi) / (2 * np.pi) * sectors).astype(int), sectors - 1)
+
+    possible = np.bincount(sectors_of(ys, xs), minlength=sectors) > 0
+    iy, ix = np.nonzero(ink)
+    inked = np.bincount(sectors_of(iy, ix), minlength=sectors) > 0 if ix.size else np.zeros(sectors, bool)
+    return float((inked & possible).sum()) / max(1, int(possible.sum()))
 
 
 def dashes_on_rectangle(centers: np.ndarray, sizes: np.ndarray, min_side: float) -> tuple[tuple, float] | None:
