@@ -15,6 +15,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from panel2patch.layout.canvas import Canvas
+from panel2patch.layout.cuts import candidate_splits
 from panel2patch.layout.geometry import union
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.label_hits import LabelHit
@@ -51,9 +52,17 @@ def repair_missing_labels(canvas: Canvas, regions: list[Region], style: str | No
     for (index, i), (next_index, _) in pairwise(labelled):
         if next_index - index > 1:
             plans.append((i, index + 1, next_index - index - 1, True))
+    split_cache: dict[int, list[WorkBox]] = {}
+
+    def parts_of(i: int) -> list[WorkBox]:
+        if i not in split_cache:
+            split_cache[i] = reading_order(split_unlabeled(canvas, regions[i][0]))
+        return split_cache[i]
+
+    repaired: set[int] = set()
     for i, first_missing, count, label_first in plans:
         box, hit = regions[i]
-        parts = reading_order(split_unlabeled(canvas, box))
+        parts = parts_of(i)
         own = next((k for k, p in enumerate(parts) if _contains(p, hit.center)), None)
         if own is None:
             continue
@@ -63,12 +72,46 @@ def repair_missing_labels(canvas: Canvas, regions: list[Region], style: str | No
         elif not label_first and own == count:
             missed = parts[:count]  # pieces after the label's own piece stay with it
             kept = parts[count:]
+        elif count == 1 and (other := _lone_two_piece_region(canvas, regions, parts_of, repaired | {i})) is not None:
+            # in a grid the missed panel joins the labelled panel above or beside it,
+            # not the one before it in reading order: the only region that splits in two
+            i, (kept, missed) = other
+            hit = regions[i][1]
         else:
             continue
+        repaired.add(i)
         out[i] = (union(kept), hit)
         for k, part in enumerate(missed):
             extra.extend(_inferred(part, first_missing + k, style))
     return out + extra
+
+
+def _lone_two_piece_region(canvas: Canvas, regions: list[Region], parts_of, skip: set[int]):
+    """(region index, (kept, missed)) of the one labelled region that splits into exactly
+    two panel-sized drawings, its label in one of them; None when there is no such region
+    or several."""
+    found = []
+    for i, (_, hit) in enumerate(regions):
+        if hit is None or hit.inferred or i in skip:
+            continue
+        parts = parts_of(i)
+        if len(parts) == 1:
+            parts = _two_drawings(canvas, regions[i][0])
+        if len(parts) != 2:
+            continue
+        own = next((k for k, p in enumerate(parts) if _contains(p, hit.center)), None)
+        if own is not None:
+            found.append((i, ([parts[own]], [parts[1 - own]])))
+    return found[0] if len(found) == 1 else None
+
+
+def _two_drawings(canvas: Canvas, box: WorkBox) -> list[WorkBox]:
+    """The first cut of ``box`` into exactly two panel-sized drawings (a ruled line or a
+    seam between two pictures the unlabelled split keeps together), else nothing."""
+    for _, children in candidate_splits(canvas, box):
+        if len(children) == 2 and all(canvas.is_substantial(c) and canvas.is_graphic(c) for c in children):
+            return reading_order(children)
+    return []
 
 
 def prefer_gutter_split(

@@ -1,0 +1,44 @@
+"""Label-sequence repair: a letter that was not read still gets its panel."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from panel2patch.layout.canvas import build_canvas
+from panel2patch.layout.config import LayoutConfig
+from panel2patch.layout.label_hits import LabelHit
+from panel2patch.layout.label_repair import repair_missing_labels
+
+from .fakes import micrograph_panel
+
+
+def _grid_canvas():
+    """Four pictures in a 2x2 grid with white gutters (work image = the image)."""
+    rng = np.random.default_rng(3)
+    image = np.full((420, 620, 3), 255, np.uint8)
+    cells = [(10, 10, 300, 200), (320, 10, 610, 200), (10, 220, 300, 410), (320, 220, 610, 410)]
+    for x0, y0, x1, y1 in cells:
+        image[y0:y1, x0:x1] = np.asarray(micrograph_panel(rng, x1 - x0, y1 - y0).convert("RGB"))
+    return build_canvas(image, LayoutConfig()), cells
+
+
+def _hit(text: str, index: int, x: int, y: int) -> LabelHit:
+    return LabelHit((x, y, x + 12, y + 14), text, index, 0.9)
+
+
+def test_a_missed_letter_in_a_grid_takes_the_region_that_holds_two_pictures() -> None:
+    """A, B, D read; C (under A) was missed and its picture joined A's region, not B's
+    (the label before it in reading order): the repair finds it there."""
+    canvas, cells = _grid_canvas()
+    regions = [
+        ((10, 10, 300, 410), _hit("A", 0, 14, 14)),  # A's picture and C's
+        ((320, 10, 610, 200), _hit("B", 1, 324, 14)),
+        ((320, 220, 610, 410), _hit("D", 3, 324, 224)),
+    ]
+    repaired = repair_missing_labels(canvas, regions, "upper")
+    by_label = {hit.text: box for box, hit in repaired if hit is not None}
+    assert sorted(by_label) == ["A", "B", "C", "D"]
+    for label, cell in zip("ABCD", cells):
+        box = by_label[label]
+        inter = max(0, min(box[2], cell[2]) - max(box[0], cell[0])) * max(0, min(box[3], cell[3]) - max(box[1], cell[1]))
+        assert inter >= 0.9 * (cell[2] - cell[0]) * (cell[3] - cell[1]), (label, box, cell)
