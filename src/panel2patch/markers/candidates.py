@@ -221,11 +221,12 @@ def overlay_evidence(work: np.ndarray, labels: np.ndarray, label: int, rect: tup
     inside = (labels[y0:y1, x0:x1] == label).astype(np.uint8)
     pixels = work[y0:y1, x0:x1].astype(np.int16)
     core = cv2.erode(inside, np.ones((3, 3), np.uint8)) > 0
+    # Thin strokes are all edge: judge them by their strongest pixels. (Decided before an
+    # empty core falls back to the whole blob: a two-pixel outline has no core at all.)
+    thin = core.sum() < 0.3 * inside.sum()
     if core.sum() < 3:
         core = inside > 0
     core_px = pixels[core]
-    # Thin strokes are all edge: judge them by their strongest pixels.
-    thin = core.sum() < 0.3 * inside.sum()
     q = 75 if thin else 50
     if color == "white":
         purity = float(np.percentile(core_px.min(axis=1), q))
