@@ -191,3 +191,21 @@ def test_thin_box_broken_in_places_is_a_solid_box():
     found = find_markers(panel, [(0, 0, panel.width, panel.height)])
     boxes = [m for m in found if m.type in ("box", "dashed_box")]
     assert [m.type for m in boxes] == ["box"], [(m.type, m.bbox) for m in found]
+
+
+@pytest.mark.parametrize("kind,color", [("star", "magenta"), ("star", "red"), ("arrowhead", "green"),
+                                        ("arrow", "red")])
+def test_small_coloured_glyph_after_jpeg_is_cut_by_its_grey_level(kind, color):
+    """JPEG keeps colour at half resolution: a small coloured star's colour blob loses its
+    notches, an arrow's colour blob its thin shaft; their grey levels keep them."""
+    canvas = drawing.Canvas(textured_panel(seed=0, mean=170.0))
+    if kind == "star":
+        true = drawing.star(canvas, (200.0, 150.0), 13.0, color, 0.0)
+    elif kind == "arrowhead":
+        true = drawing.arrowhead(canvas, (200.0, 150.0), 0.3, 11.0, color)
+    else:
+        true = drawing.arrow(canvas, (200.0, 150.0), 0.3, 22.0, color, style="block")
+    image = jpeg(canvas.finish(), 70)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    assert all(m.color == color for m in found if _hit(m, true))

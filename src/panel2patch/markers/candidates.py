@@ -136,24 +136,76 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
     share = float(comps.mask.sum()) / max(1, ctx.search_pixels)
     penalty = 1.0 if share < 0.03 and wanted.size <= 30 else (0.8 if share < 0.15 else 0.7)
     out: list[Found] = []
+    # JPEG keeps colour at half resolution: a small coloured glyph's colour blob loses its
+    # notches and thin arms, its grey levels keep them (``luma_blob``).
+    refine = faint is None and color not in ("white", "black")
     for label in (int(v) for v in wanted):
         blob = comps.blob(label)
         if blob is None:
             continue
+        x, y, bw, bh = (int(v) for v in stats[label, :4])
         results = [fit for fit in (test(blob) for test in tests) if fit is not None]
+        if not results and refine:
+            sharper = luma_blob(comps, label, ctx)
+            if sharper is not None:
+                blob, (x, y, bw, bh) = sharper
+                results = [fit for fit in (test(blob) for test in tests) if fit is not None]
         if not results:
             continue
         fit = max(results, key=lambda f: f.score)
         if in_text_line(stats, comps.means, int(label)):
             continue
-        x, y, bw, bh = (int(v) for v in stats[label, :4])
-        evidence = overlay_evidence(ctx.work, comps.labels, int(label), (x, y, bw, bh), color)
+        evidence = overlay_evidence(ctx.work, comps.labels, int(label), tuple(int(v) for v in stats[label, :4]), color)
         if evidence < _MIN_EVIDENCE:
             continue
         tip = (x + fit.tip[0] - 1, y + fit.tip[1] - 1) if fit.tip else None
         out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
                          fit.direction, fit.style))
     return out
+
+
+def luma_blob(comps: Components, label: int, ctx: Context) -> tuple[Blob, tuple[int, int, int, int]] | None:
+    """The glyph under a coloured blob, cut by its grey level instead of its colour.
+
+    Pixels near the blob whose grey level lies on the glyph's side of the midpoint between
+    the blob's core and its surroundings; the piece that covers most of the blob, with its
+    box (x, y, w, h) in panel pixels. None when the glyph does not differ in grey level
+    from what surrounds it, or not sharply."""
+    x, y, w, h = (int(v) for v in comps.stats[label, :4])
+    pad = max(3, round(0.3 * max(w, h)))
+    y0, y1 = max(0, y - pad), min(ctx.grey.shape[0], y + h + pad)
+    x0, x1 = max(0, x - pad), min(ctx.grey.shape[1], x + w + pad)
+    inside = (comps.labels[y0:y1, x0:x1] == label).astype(np.uint8)
+    grey = ctx.grey[y0:y1, x0:x1]
+    core = cv2.erode(inside, np.ones((3, 3), np.uint8)) > 0
+    if core.sum() < 3:
+        core = inside > 0
+    near = cv2.dilate(inside, np.ones((5, 5), np.uint8)) > 0
+    ring = (cv2.dilate(inside, np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0) & ~near
+    if not ring.any():
+        return None
+    ink, ground = float(np.median(grey[core])), float(np.median(grey[ring]))
+    if abs(ink - ground) < 40:
+        return None
+    middle = (ink + ground) / 2.0
+    # A drawn glyph steps sharply from its grey to the ground's; a glowing spot of the
+    # picture (a fluorescent cell) fades, leaving many pixels half-way.
+    halfway = (np.abs(grey.astype(np.float64) - middle) <= 0.25 * abs(ink - ground)) & near
+    if float(halfway.sum()) > 0.24 * float(near.sum()):
+        return None
+    cut = (((grey > middle) if ink > ground else (grey < middle)) & near).astype(np.uint8)
+    count, pieces = cv2.connectedComponents(cut, connectivity=8)
+    if count <= 1:
+        return None
+    overlap = np.bincount(pieces[inside > 0], minlength=count)
+    overlap[0] = 0
+    piece = pieces == int(np.argmax(overlap))
+    ys, xs = np.nonzero(piece)
+    px0, py0, px1, py1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+    blob = make_blob(piece[py0:py1, px0:px1])
+    if blob is None:
+        return None
+    return blob, (x0 + px0, y0 + py0, px1 - px0, py1 - py0)
 
 
 def glyph_sized_boxes(comps: Components, ctx: Context) -> np.ndarray:
