@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from panel2patch.extras import require
+from panel2patch.layout.line_recogniser import AsciiLineRecogniser, LineRead, find_rec_model
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +48,23 @@ class NullLabelReader:
 
 
 class RapidOCRLabelReader:
+    """RapidOCR's bundled recogniser. By default it runs directly on onnxruntime with an
+    ASCII-only output (``line_recogniser``); ``direct=False`` (or a rapidocr release whose
+    model cannot be found) goes through RapidOCR's own pipeline instead."""
+
     name = "rapidocr"
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, direct: bool = True) -> None:
         rapidocr = require("rapidocr", purpose="panel label OCR")
         require("onnxruntime", purpose="panel label OCR")
+        self._line_reader: AsciiLineRecogniser | None = None
+        model = find_rec_model() if direct else None
+        if model is not None:
+            try:
+                self._line_reader = AsciiLineRecogniser(model, threads=threads)
+                return
+            except Exception as exc:  # noqa: BLE001 - any load failure: use RapidOCR's pipeline
+                logger.warning("direct recogniser unavailable (%s): using RapidOCR's pipeline", exc)
         self._engine = rapidocr.RapidOCR(
             params={
                 "Global.log_level": "error",
@@ -67,6 +80,9 @@ class RapidOCRLabelReader:
         out: list[tuple[str, float]] = []
         for chunk in _chunks(crops):
             line, slots = paste_in_line(chunk)
+            if self._line_reader is not None:
+                out.extend(_per_slot(self._line_reader.read(line), slots))
+                continue
             try:
                 result = self._engine(line, use_det=False, use_cls=False, use_rec=True, return_word_box=True)
             except Exception as exc:  # noqa: BLE001 - engine errors differ between versions
@@ -139,6 +155,17 @@ def paste_in_line(crops: Sequence[np.ndarray]) -> tuple[np.ndarray, list[tuple[i
     if x < LINE_HEIGHT:
         parts.append(np.full((LINE_HEIGHT, LINE_HEIGHT - x, 3), 255, np.uint8))
     return np.ascontiguousarray(np.concatenate(parts, axis=1)), slots
+
+
+def _per_slot(read: LineRead, slots: list[tuple[int, int]]) -> list[tuple[str, float]]:
+    """Each character to the crop its column falls in. Every crop gets the line's score:
+    per-crop scores reorder competing reads and were 1.4 points worse on the dev figures."""
+    middles = [(a + b) / 2 for a, b in slots]
+    bounds = [(middles[i] + middles[i + 1]) / 2 for i in range(len(slots) - 1)]
+    chars: list[list[str]] = [[] for _ in slots]
+    for char, x in zip(read.chars, read.xs):
+        chars[bisect.bisect_right(bounds, x)].append(char)
+    return [("".join(c), read.score) for c in chars]
 
 
 def _split_by_slots(result, slots: list[tuple[int, int]], line_width: int) -> list[tuple[str, float]] | None:

@@ -1,0 +1,63 @@
+"""The bundled recogniser run directly (ASCII output) and through RapidOCR's pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from panel2patch.images.fonts import drawing_font
+from panel2patch.layout.line_recogniser import _ctc_decode
+
+pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+pytest.importorskip("onnxruntime", reason="label OCR needs the [ocr] extra")
+
+
+def test_ctc_decoding_collapses_repeats_and_keeps_each_characters_column() -> None:
+    alphabet = ["<blank>", "A", "b", "("]
+    best = [3, 3, 0, 1, 1, 0, 0, 1, 2]  # "(", "A", "A" (after a blank), "b"
+    probs = np.full((len(best), 4), 0.01, np.float32)
+    probs[np.arange(len(best)), best] = 0.9
+    read = _ctc_decode(probs, alphabet, width=90)
+    assert read.chars == ["(", "A", "A", "b"]
+    assert read.xs == [5.0, 35.0, 75.0, 85.0]
+    assert read.score == pytest.approx(0.9)
+
+
+def _crop(text: str, size: int = 40) -> np.ndarray:
+    image = Image.new("RGB", (int(size * 0.9 * len(text)) + 16, size + 16), "white")
+    ImageDraw.Draw(image).text((8, 4), text, fill="black", font=drawing_font(size))
+    return np.asarray(image)
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_label_crops_are_read_one_text_per_crop(direct: bool) -> None:
+    from panel2patch.layout.label_reader import RapidOCRLabelReader
+
+    reader = RapidOCRLabelReader(direct=direct)
+    assert (reader._line_reader is not None) is direct
+    texts = [text for text, _ in reader.read([_crop(t) for t in ["A", "(b)", "C.", "ii", "d)"]])]
+    assert texts == ["A", "(b)", "C.", "ii", "d)"]
+
+
+def test_the_direct_recogniser_never_returns_non_ascii() -> None:
+    from panel2patch.layout.line_recogniser import AsciiLineRecogniser, find_rec_model
+
+    recogniser = AsciiLineRecogniser(find_rec_model())
+    assert len(recogniser.alphabet) == 95  # blank + 94 printable ASCII characters
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, (48, 400, 3), dtype=np.uint8)
+    read = recogniser.read(noise)
+    assert all(ch.isascii() and ch.isprintable() for ch in read.chars)
+
+
+def test_without_the_onnx_package_the_full_model_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from panel2patch.layout import line_recogniser
+    from panel2patch.layout.label_reader import paste_in_line
+
+    line, _ = paste_in_line([_crop(t) for t in ["A", "(b)", "C."]])
+    pruned = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
+    monkeypatch.setattr(line_recogniser, "_prune_projection", lambda data, keep: None)
+    full = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
+    assert pruned._columns is None and full._columns is not None
+    assert pruned.read(line).chars == full.read(line).chars
