@@ -209,3 +209,14 @@ def test_small_coloured_glyph_after_jpeg_is_cut_by_its_grey_level(kind, color):
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
     assert all(m.color == color for m in found if _hit(m, true))
+
+
+def test_picture_patch_cut_by_the_panel_edge_is_not_an_arrowhead():
+    """A bright corner of the picture that the panel's edge cuts straight (a scan's ground, a
+    bone running out of the frame) reads as a triangle; a drawn arrowhead lies inside."""
+    panel = textured_panel(seed=2, mean=90.0)
+    draw = ImageDraw.Draw(panel)
+    draw.polygon([(0, 0), (46, 0), (0, 30)], fill=(255, 255, 255))
+    draw.polygon([(419, 319), (380, 319), (419, 280)], fill=(0, 0, 0))
+    image = jpeg(panel, 85)
+    assert not find_markers(image, [(0, 0, image.width, image.height)])

@@ -123,6 +123,7 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
     fill = area / np.maximum(w * h, 1)
     keep = (size >= ctx.glyph_min) & (size <= ctx.glyph_max) & (area >= 12) & (fill >= 0.08)
     keep &= _strong_ink(comps.means, color, faint is not None)
+    keep &= ~_cut_by_edge(comps)
     if faint is not None:
         grew = np.bincount(comps.labels[faint], minlength=comps.count) > 0
         elongated = (size >= 1.5 * np.maximum(np.minimum(w, h), 1)) | (fill <= 0.4)
@@ -206,6 +207,20 @@ def luma_blob(comps: Components, label: int, ctx: Context) -> tuple[Blob, tuple[
     if blob is None:
         return None
     return blob, (x0 + px0, y0 + py0, px1 - px0, py1 - py0)
+
+
+def _cut_by_edge(comps: Components) -> np.ndarray:
+    """Blobs lying along the panel's edge over a third of their side: a patch of the picture
+    (a dark corner outside a scan, a bright structure) that the edge cuts straight, which
+    reads as a triangle; a drawn glyph at most touches the edge."""
+    labels, stats = comps.labels, comps.stats
+    cut = np.zeros(comps.count, bool)
+    for line, side in ((labels[0], cv2.CC_STAT_WIDTH), (labels[-1], cv2.CC_STAT_WIDTH),
+                       (labels[:, 0], cv2.CC_STAT_HEIGHT), (labels[:, -1], cv2.CC_STAT_HEIGHT)):
+        along = np.bincount(line, minlength=comps.count)
+        cut |= along >= np.maximum(3, stats[:, side] / 3.0)
+    cut[0] = False
+    return cut
 
 
 def glyph_sized_boxes(comps: Components, ctx: Context) -> np.ndarray:
