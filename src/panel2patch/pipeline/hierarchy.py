@@ -14,6 +14,7 @@ from typing import Any
 
 from panel2patch.captions import CaptionParse, mention_texts_by_panel, subcaption_for
 from panel2patch.layout import PanelLayout
+from panel2patch.layout.label_text import parse_label
 from panel2patch.naming import panel_key
 from panel2patch.records import FigureMention
 
@@ -31,12 +32,12 @@ def assign_panel_texts(layout: PanelLayout, caption: CaptionParse) -> tuple[list
     if len(layout.panels) < 2:
         return [], "single_panel"
     labels = layout.labels
-    caption_labels = [sub.labels[0] for sub in caption.subcaptions if len(sub.labels) == 1]
+    caption_labels = _caption_sequence(caption)
     if any(labels):
         chosen = list(labels)
         how = "label"
-    elif len(caption_labels) == len(layout.panels) and len(set(caption_labels)) == len(caption_labels):
-        chosen = list(caption_labels)
+    elif caption_labels is not None and len(caption_labels) == len(layout.panels):
+        chosen = caption_labels
         how = "reading_order"
     else:
         return [PanelText(None, None, None) for _ in layout.panels], "unmatched"
@@ -48,6 +49,25 @@ def assign_panel_texts(layout: PanelLayout, caption: CaptionParse) -> tuple[list
         own = subcaption_for(caption, label, with_preamble=False).strip()
         texts.append(PanelText(label, own or None, subcaption_for(caption, label, with_preamble=True).strip() or None))
     return texts, how
+
+
+def _caption_sequence(caption: CaptionParse) -> list[str] | None:
+    """The caption's panel labels in sequence order when they run A, B, C... (or i, ii...,
+    1, 2...) without a gap; sub-captions may name several ("(A and E)"). Else None."""
+    seen = {label for sub in caption.subcaptions for label in sub.labels}
+    if not seen:
+        return None
+    for style in ("letter", "roman", "digit"):
+        index = {}
+        for label in seen:
+            option = next((p for p in parse_label(label) if p.style == style), None)
+            if option is None:
+                break
+            index[option.index] = label
+        else:
+            if sorted(index) == list(range(len(seen))):
+                return [index[i] for i in range(len(seen))]
+    return None
 
 
 def panel_records(
