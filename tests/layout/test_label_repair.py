@@ -42,3 +42,19 @@ def test_a_missed_letter_in_a_grid_takes_the_region_that_holds_two_pictures() ->
         box = by_label[label]
         inter = max(0, min(box[2], cell[2]) - max(box[0], cell[0])) * max(0, min(box[3], cell[3]) - max(box[1], cell[1]))
         assert inter >= 0.9 * (cell[2] - cell[0]) * (cell[3] - cell[1]), (label, box, cell)
+
+
+def test_the_one_unlabelled_panel_is_the_one_missing_letter() -> None:
+    from panel2patch.layout.label_repair import name_the_unlabelled
+
+    big = (0, 0, 300, 340)  # picture A: its label was not read
+    stack = [(320, 0, 560, 110), (320, 115, 560, 225), (320, 230, 560, 340)]
+    regions = [(big, None)] + [(box, _hit(t, i + 1, box[0] + 4, box[1] + 4)) for i, (box, t) in enumerate(zip(stack, "BCD"))]
+    named = name_the_unlabelled(regions, "upper")
+    assert [hit.text for _, hit in named] == ["A", "B", "C", "D"] and named[0][1].inferred
+    # a first letter missing but the unlabelled region is not first in reading order: leave it
+    late = [(stack[0], _hit("B", 1, 324, 4)), ((0, 350, 300, 500), None)]
+    assert name_the_unlabelled(late, "upper") == late
+    # two unlabelled regions for one missing letter: no guess
+    two = [(big, None), ((0, 350, 300, 500), None), (stack[0], _hit("B", 1, 324, 4))]
+    assert name_the_unlabelled(two, "upper") == two

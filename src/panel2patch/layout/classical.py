@@ -24,7 +24,7 @@ from panel2patch.layout.label_hits import (
     has_thin_type,
 )
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
-from panel2patch.layout.label_repair import prefer_gutter_split, repair_missing_labels
+from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
 from panel2patch.layout.label_text import Chosen, Reading, choose_sequence, missing_indices, parse_label
 from panel2patch.layout.records import Panel, PanelLayout
@@ -74,6 +74,7 @@ class ClassicalBackend:
         if len(hits) >= 2:
             regions = repair_missing_labels(canvas, split_labeled(canvas, content, hits), style)
             regions = prefer_gutter_split(pieces, regions, hits, style)
+            regions = name_the_unlabelled(regions, style)
         else:
             regions = _attach_lone_label([(box, None) for box in pieces], hits)
         if regions and all(hit is not None for _, hit in regions):

@@ -86,6 +86,25 @@ def repair_missing_labels(canvas: Canvas, regions: list[Region], style: str | No
     return out + extra
 
 
+def name_the_unlabelled(regions: list[Region], style: str | None) -> list[Region]:
+    """One letter missing from the sequence and one region without a label: that region is
+    the missing panel (B, C, D read and an unlabelled panel first in reading order is A).
+    A missing first letter must belong to the first region in reading order."""
+    labelled = [hit.index for _, hit in regions if hit is not None]
+    unlabelled = [k for k, (_, hit) in enumerate(regions) if hit is None]
+    if not labelled or len(unlabelled) != 1:
+        return regions
+    missing = [i for i in range(max(labelled) + 1) if i not in set(labelled)]
+    if len(missing) != 1:
+        return regions
+    k = unlabelled[0]
+    box = regions[k][0]
+    if missing[0] == 0 and reading_order([b for b, _ in regions])[0] != box:
+        return regions
+    named = _inferred(box, missing[0], style)
+    return [*regions[:k], *named, *regions[k + 1 :]]
+
+
 def _lone_two_piece_region(canvas: Canvas, regions: list[Region], parts_of, skip: set[int]):
     """(region index, (kept, missed)) of the one labelled region that splits into exactly
     two panel-sized drawings, its label in one of them; None when there is no such region
