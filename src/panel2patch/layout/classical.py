@@ -107,11 +107,12 @@ class ClassicalBackend:
             return None, []
         found = find_label_candidates(canvas, limit + round(HOLE_ROUND * limit))
         candidates, reserve = found[:limit], found[limit:]
-        style, chosen = self._read_in_rounds(rgb, canvas, candidates, pieces)
+        style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces)
         if style is None and pieces >= 2 and has_thin_type(canvas):
             seen = {c.box for c in found}
             extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
-            style, chosen = self._read_in_rounds(rgb, canvas, extra, pieces)
+            _, _, thin_readings = self._read_in_rounds(rgb, canvas, extra, pieces)
+            style, chosen = choose_sequence(readings + thin_readings)
         elif style in ("upper", "lower") and reserve and missing_indices(chosen):
             style, chosen = self._fill_from_reserve(rgb, canvas, style, chosen, reserve)
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
@@ -119,12 +120,12 @@ class ClassicalBackend:
 
     def _read_in_rounds(
         self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate], pieces: int
-    ) -> tuple[str | None, list]:
-        """A few candidates first, the rest only when the first round leaves the label
+    ) -> tuple[str | None, list, list[Reading]]:
+        """(style, chosen labels, every reading). A few candidates first, the rest only when the first round leaves the label
         sequence possibly incomplete (most figures either show no label-like text at all
         or have their few labels among the best)."""
         if not candidates:
-            return None, []
+            return None, [], []
         first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND]
         readings = self._read(rgb, canvas, first)
         style, chosen = choose_sequence(readings)
@@ -133,7 +134,7 @@ class ClassicalBackend:
             # differently beside other crops, and one line keeps the reads consistent
             readings = self._read(rgb, canvas, candidates)
             style, chosen = choose_sequence(readings)
-        return style, chosen
+        return style, chosen, readings
 
     def _fill_from_reserve(
         self, rgb: np.ndarray, canvas: Canvas, style: str, chosen: list, reserve: list[LabelCandidate]
