@@ -220,3 +220,17 @@ def test_picture_patch_cut_by_the_panel_edge_is_not_an_arrowhead():
     draw.polygon([(419, 319), (380, 319), (419, 280)], fill=(0, 0, 0))
     image = jpeg(panel, 85)
     assert not find_markers(image, [(0, 0, image.width, image.height)])
+
+
+def test_ellipse_on_a_pale_stripe_is_not_taken_for_a_frame():
+    """Page-coloured ground just outside an outline makes a box a picture's frame, never an
+    ellipse: pictures are rectangles. (Here a strip of white paper in the picture lies above
+    and below the ellipse.)"""
+    panel = np.asarray(textured_panel(seed=4, mean=80.0)).copy()
+    paper = np.clip(238 + np.random.default_rng(2).normal(0, 8, (320, 120)), 0, 255).astype(np.uint8)
+    panel[:, 150:270] = paper[:, :, None]
+    canvas = drawing.Canvas(Image.fromarray(panel))
+    true = drawing.ellipse(canvas, (140.0, 100.0, 280.0, 220.0), "red", 3.0)
+    image = jpeg(canvas.finish(), 85)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.bbox) for m in found]

@@ -23,7 +23,7 @@ from panel2patch.markers.shapes import (
     fit_symbol,
     make_blob,
 )
-from panel2patch.markers.vocabulary import BOX, DASHED_BOX
+from panel2patch.markers.vocabulary import BOX, CIRCLE, DASHED_BOX
 
 GlyphTest = Callable[[Blob], "GlyphFit | None"]
 ALL_GLYPHS: tuple[GlyphTest, ...] = (fit_arrowhead, fit_symbol, fit_arrow)
@@ -333,7 +333,8 @@ def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
         blob = comps.blob(int(label))
         fit = fit_outline(blob) if blob is not None else None
         x, y, bw, bh = (int(v) for v in stats[label, :4])
-        if fit is None or is_frame((x, y, x + bw, y + bh), ctx) or in_text_line(stats, comps.means, int(label)):
+        if fit is None or is_frame((x, y, x + bw, y + bh), ctx, round_=fit.type == CIRCLE) \
+                or in_text_line(stats, comps.means, int(label)):
             continue
         evidence = overlay_evidence(ctx.work, comps.labels, int(label), (x, y, bw, bh), color)
         if evidence < _MIN_EVIDENCE:
@@ -443,7 +444,7 @@ def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list
         region = labels[y:y + h, x:x + w] == label
         blob = make_blob(region)
         fit = fit_outline(blob, dashed=True) if blob is not None else None
-        if fit is None or is_frame((x, y, x + w, y + h), ctx):
+        if fit is None or is_frame((x, y, x + w, y + h), ctx, round_=fit.type == CIRCLE):
             continue
         count_pieces, covered = dash_support(pieces[y:y + h, x:x + w], region.astype(np.uint8))
         # Solid: ink under nearly the whole turn, or most of it in a few long pieces (a thin
@@ -536,15 +537,18 @@ def _flat_ink(pixels: np.ndarray, color: str | None) -> bool:
     return float(np.percentile(chroma, 75)) >= 60 and spread <= 0.35
 
 
-def is_frame(bbox: tuple[int, int, int, int], ctx: Context) -> bool:
+def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False) -> bool:
     """An outline around a whole picture (its frame), or too large to mark a detail.
 
     Just outside a frame lies the page (white or flat gutter) on most of its length; just
-    outside a zoom box lies more of the picture."""
+    outside a zoom box lies more of the picture. Pictures are rectangles: a ``round_``
+    outline (an ellipse) is never a frame, whatever lies around it."""
     height, width = ctx.picture.shape
     x0, y0, x1, y1 = bbox
     if (x1 - x0) > ctx.max_outline_fraction * width and (y1 - y0) > ctx.max_outline_fraction * height:
         return True
+    if round_:
+        return False
     gap, depth = 3, 3
     # Bands just outside the top, bottom, left and right sides (None: the panel edge).
     bands = [
