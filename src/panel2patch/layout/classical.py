@@ -26,7 +26,7 @@ from panel2patch.layout.label_hits import (
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
 from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
-from panel2patch.layout.label_text import Chosen, Reading, choose_sequence, missing_indices, parse_label
+from panel2patch.layout.label_text import SIZE_BAND, Chosen, Reading, choose_sequence, missing_indices, parse_label
 from panel2patch.layout.records import Panel, PanelLayout
 from panel2patch.layout.splitting import split_unlabeled
 
@@ -70,7 +70,7 @@ class ClassicalBackend:
             return PanelLayout(width, height, [single], reason="text only: no drawing or picture", backend=self.name)
 
         pieces = split_unlabeled(canvas, content)
-        style, hits = self._find_labels(rgb, canvas, len(pieces))
+        style, hits = self._find_labels(rgb, canvas, pieces)
         if len(hits) >= 2:
             regions = repair_missing_labels(canvas, split_labeled(canvas, content, hits), style)
             regions = prefer_gutter_split(pieces, regions, hits, style)
@@ -94,11 +94,14 @@ class ClassicalBackend:
             backend=self.name,
         )
 
-    def _find_labels(self, rgb: np.ndarray, canvas: Canvas, pieces: int) -> tuple[str | None, list[LabelHit]]:
+    def _find_labels(
+        self, rgb: np.ndarray, canvas: Canvas, piece_boxes: list[WorkBox]
+    ) -> tuple[str | None, list[LabelHit]]:
         """Read the best-ranked candidates; in small type, when that finds no sequence
         in a figure the gutters cut into pieces, look again at the candidates that only
         thin strokes reveal (single pieces skip it: it costs a second OCR call).
-        ``pieces`` is how many panels the gutters alone find."""
+        ``piece_boxes`` are the panels the gutters alone find."""
+        pieces = len(piece_boxes)
         cfg = self.config
         megapixels = rgb.shape[0] * rgb.shape[1] / 1e6
         limit = int(cfg.label_candidates_base + cfg.label_candidates_per_megapixel * megapixels)
@@ -113,8 +116,10 @@ class ClassicalBackend:
             extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
             _, _, thin_readings = self._read_in_rounds(rgb, canvas, extra, pieces)
             style, chosen = choose_sequence(readings + thin_readings)
-        elif style in ("upper", "lower") and reserve and missing_indices(chosen):
-            style, chosen = self._fill_from_reserve(rgb, canvas, style, chosen, reserve)
+        elif style in ("upper", "lower") and (missing_indices(chosen) or _unlabelled(piece_boxes, chosen)):
+            extra = self._read(rgb, canvas, reserve)
+            chosen = _fill_holes(chosen, extra, style)
+            chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
         return style, hits
 
@@ -135,22 +140,6 @@ class ClassicalBackend:
             readings = self._read(rgb, canvas, candidates)
             style, chosen = choose_sequence(readings)
         return style, chosen, readings
-
-    def _fill_from_reserve(
-        self, rgb: np.ndarray, canvas: Canvas, style: str, chosen: list, reserve: list[LabelCandidate]
-    ) -> tuple[str | None, list]:
-        """Letters are missing inside the sequence: read the next-ranked candidates too
-        (small x-height letters such as "a" and "c" rank below "b" and "d"), and take the
-        reads that fill those holes; the sequence is never extended this way."""
-        holes = set(missing_indices(chosen))
-        readings = [c.reading for c in chosen] + self._read(rgb, canvas, reserve)
-        _, more = choose_sequence(readings)
-        known = {id(c.reading) for c in chosen}
-        filled = [c for c in more if c.index in holes and id(c.reading) not in known]
-        if not filled:
-            return style, chosen
-        fixed = [Chosen(c.reading, c.index, c.text.upper() if style == "upper" else c.text.lower()) for c in filled]
-        return style, sorted([*chosen, *fixed], key=lambda c: c.index)
 
     def _read(self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate]) -> list[Reading]:
         texts = self.reader.read([_label_crop(rgb, canvas, c) for c in candidates])
@@ -179,6 +168,64 @@ def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> n
     if not candidate.dark:
         crop = 255 - crop
     return np.ascontiguousarray(crop)
+
+
+def _unlabelled(piece_boxes: list[WorkBox], chosen: list[Chosen]) -> list[WorkBox]:
+    """Gutter pieces holding none of the chosen labels (when there are several pieces)."""
+    if len(piece_boxes) < 2:
+        return []
+    return [box for box in piece_boxes if not any(_inside(box, c.reading.box) for c in chosen)]
+
+
+def _inside(box: WorkBox, label: WorkBox) -> bool:
+    x, y = (label[0] + label[2]) / 2, (label[1] + label[3]) / 2
+    return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+
+def _cased(chosen: Chosen, style: str) -> Chosen:
+    return Chosen(chosen.reading, chosen.index, chosen.text.upper() if style == "upper" else chosen.text.lower())
+
+
+def _fill_holes(chosen: list[Chosen], readings: list[Reading], style: str) -> list[Chosen]:
+    """Letters missing inside the sequence, taken from a wider set of readings (the
+    next-ranked candidates: x-height "a" and "c" rank below "b" and "d"). Only reads that
+    fill those holes are taken."""
+    holes = set(missing_indices(chosen))
+    if not holes:
+        return chosen
+    _, more = choose_sequence([c.reading for c in chosen] + readings)
+    known = {c.reading.box for c in chosen}
+    filled = [_cased(c, style) for c in more if c.index in holes and c.reading.box not in known]
+    return sorted([*chosen, *filled], key=lambda c: c.index)
+
+
+def _extend_into_unlabelled_pieces(
+    chosen: list[Chosen], readings: list[Reading], piece_boxes: list[WorkBox], style: str
+) -> list[Chosen]:
+    """The next letter after the last, read inside a gutter piece that has no label yet and
+    at the size of the labels chosen (a stray letter elsewhere cannot extend the sequence)."""
+    heights = sorted(c.reading.box[3] - c.reading.box[1] for c in chosen)
+    if not heights:
+        return chosen
+    median = heights[len(heights) // 2]
+    out = list(chosen)
+    while free := _unlabelled(piece_boxes, out):
+        following = max(c.index for c in out) + 1
+        found = next(
+            (
+                r
+                for r in readings
+                if any(p.style == "letter" and p.index == following for p in parse_label(r.text))
+                and median / SIZE_BAND <= r.box[3] - r.box[1] <= median * SIZE_BAND
+                and any(_inside(box, r.box) for box in free)
+            ),
+            None,
+        )
+        if found is None:
+            break
+        letter = next(p.bare for p in parse_label(found.text) if p.style == "letter" and p.index == following)
+        out.append(_cased(Chosen(found, following, letter), style))
+    return out
 
 
 def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bool:
