@@ -58,3 +58,15 @@ def test_the_one_unlabelled_panel_is_the_one_missing_letter() -> None:
     # two unlabelled regions for one missing letter: no guess
     two = [(big, None), ((0, 350, 300, 500), None), (stack[0], _hit("B", 1, 324, 4))]
     assert name_the_unlabelled(two, "upper") == two
+
+
+def test_a_label_at_the_image_edge_is_cut_out_with_a_white_margin() -> None:
+    from panel2patch.layout.classical import _label_crop
+    from panel2patch.layout.label_hits import LabelCandidate
+
+    canvas, _ = _grid_canvas()
+    rgb = canvas.rgb.copy()
+    rgb[0:14, 0:10] = 0  # a glyph touching the top-left corner
+    crop = _label_crop(rgb, canvas, LabelCandidate((0, 0, 10, 14), dark=True, glyphs=1, prior=1.0))
+    assert crop.shape[0] > 14 and crop.shape[1] > 10
+    assert crop[0].min() == 255 and crop[:, 0].min() == 255  # margin added on the cut sides

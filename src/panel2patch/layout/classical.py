@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -167,6 +168,12 @@ def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> n
     crop = rgb[max(0, y0 - pad) : min(height, y1 + pad), max(0, x0 - pad) : min(width, x1 + pad)]
     if not candidate.dark:
         crop = 255 - crop
+    # a label at the image edge still gets its margin (the recogniser misreads glyphs that
+    # touch the border of its input)
+    top, left = max(0, pad - y0), max(0, pad - x0)
+    bottom, right = max(0, y1 + pad - height), max(0, x1 + pad - width)
+    if top or left or bottom or right:
+        crop = cv2.copyMakeBorder(crop, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(255, 255, 255))
     return np.ascontiguousarray(crop)
 
 
