@@ -234,3 +234,20 @@ def test_ellipse_on_a_pale_stripe_is_not_taken_for_a_frame():
     image = jpeg(canvas.finish(), 85)
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, true) for m in found), [(m.type, m.bbox) for m in found]
+
+
+def test_white_dashed_box_with_gaps_as_long_as_its_dashes():
+    """One-pixel white dashes with gaps as long as the dashes (too wide to bridge) on a dark
+    picture are one dashed box."""
+    panel = jpeg(textured_panel(seed=6, mean=35.0), 90)
+    draw = ImageDraw.Draw(panel)
+    x0, y0, x1, y1 = 120, 80, 240, 200
+    for start in range(x0, x1, 18):
+        draw.line([(start, y0), (min(start + 9, x1), y0)], fill=(255, 255, 255), width=1)
+        draw.line([(start, y1), (min(start + 9, x1), y1)], fill=(255, 255, 255), width=1)
+    for start in range(y0, y1, 18):
+        draw.line([(x0, start), (x0, min(start + 9, y1))], fill=(255, 255, 255), width=1)
+        draw.line([(x1, start), (x1, min(start + 9, y1))], fill=(255, 255, 255), width=1)
+    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    assert [m.type for m in found if m.type in ("box", "dashed_box")] == ["dashed_box"], \
+        [(m.type, m.bbox) for m in found]

@@ -467,13 +467,18 @@ def sparse_dashed_boxes(comps: Components, color: str | None, ctx: Context) -> l
     """Dashed boxes whose gaps are too wide to bridge, at any rotation (``dashes_on_rectangle``).
 
     Dash-sized pieces of one strong colour are grouped by a wide dilation; a group whose pieces
-    are alike in size and lie on the perimeter of their minimum-area rectangle is a dashed box."""
-    if comps.count <= 8 or color in ("black", "white"):  # lettering and picture texture live there
+    are alike in size and lie on the perimeter of their minimum-area rectangle is a dashed box.
+    Not in black, the colour of lettering, whose thin strokes line up along rectangles; in white
+    (texture, labels on pictures) only thin strokes (at most a third as wide as long: a dashed
+    line's dashes and corners, not dots or letters) count."""
+    if comps.count <= 8 or color == "black":
         return []
     stats = comps.stats
     short = min(ctx.work.shape[:2])
     sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     dash_ok = (sizes <= max(4.0, 0.06 * short)) & (stats[:, cv2.CC_STAT_AREA] >= 2) & _strong_ink(comps.means, color, True)
+    if color == "white":
+        dash_ok &= stats[:, cv2.CC_STAT_AREA] * 3 <= sizes * sizes  # stroke width <= a third of the length
     dash_ok[0] = False
     if dash_ok.sum() < 8:
         return []
