@@ -251,3 +251,18 @@ def test_white_dashed_box_with_gaps_as_long_as_its_dashes():
     found = find_markers(panel, [(0, 0, panel.width, panel.height)])
     assert [m.type for m in found if m.type in ("box", "dashed_box")] == ["dashed_box"], \
         [(m.type, m.bbox) for m in found]
+
+
+def test_sparse_red_fluorescence_on_dark_ground_is_a_picture():
+    """The near-black ground of a red channel is dark noise of high HSV saturation: it is
+    still the picture's ground, not a flat colour field."""
+    rng = np.random.default_rng(0)
+    height, width = 320, 420
+    rgb = np.zeros((height, width, 3))
+    rgb[:, :, 0] = 28 + rng.normal(0, 6, (height, width))
+    rgb[:, :, 1:] = 3 + rng.normal(0, 2, (height, width, 2))
+    yy, xx = np.mgrid[:height, :width]
+    for cx, cy, r in [(60, 60, 14), (100, 40, 9), (40, 120, 11), (380, 290, 12), (350, 30, 10), (70, 280, 13)]:
+        rgb[:, :, 0] += 200 * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r))
+    image = jpeg(Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)), 85)
+    assert panel_is_image_like(image)[0]

@@ -74,7 +74,9 @@ def picture_map(rgb: np.ndarray) -> PictureMap:
     # Smooth grey or dark areas of a picture (lung on CT, black fluorescence background)
     # join the textured blocks they touch; flat colour fields (heatmap cells, bars) and the
     # page background never do.
-    smooth = ~textured & (white_share < 0.5) & (sat_cut.mean(axis=2) < 80)
+    # (Saturation means little in the dark: the near-black ground of a red or green
+    # fluorescence channel is "saturated" noise.)
+    smooth = ~textured & (white_share < 0.5) & ((sat_cut.mean(axis=2) < 80) | (mean < 40))
     picture = textured.copy()
     if textured.any():
         kernel = np.ones((3, 3), np.uint8)
