@@ -266,3 +266,15 @@ def test_sparse_red_fluorescence_on_dark_ground_is_a_picture():
         rgb[:, :, 0] += 200 * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r))
     image = jpeg(Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)), 85)
     assert panel_is_image_like(image)[0]
+
+
+def test_coloured_box_reaching_onto_the_page_is_kept_whole():
+    """Markers are searched on and near the picture; a coloured box drawn partly over the white
+    page beside it is not cut at the edge of that area."""
+    panel = np.asarray(textured_panel(seed=7, mean=110.0)).copy()
+    panel[:, 230:] = 255
+    canvas = drawing.Canvas(Image.fromarray(panel))
+    true = drawing.box(canvas, (150.0, 90.0, 330.0, 230.0), "yellow", 2.0)
+    image = jpeg(canvas.finish(), 85)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.bbox) for m in found]

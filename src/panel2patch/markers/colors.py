@@ -88,7 +88,14 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None) -> dict[int
     chroma = val.astype(np.int16) - low
     classes = _classes(hue, sat, val, low, chroma)
     if allowed is not None:
-        classes[~allowed] = 0
+        # A saturated blob that reaches into the allowed area is kept whole (a box drawn
+        # partly over the page beside a picture); white and black are cut at its edge, as
+        # the page and its lettering are white or black.
+        outside = ~allowed & (classes > 0)
+        coloured = classes >= CHROMATIC[0]
+        if (outside & coloured).any():
+            outside &= ~_reconstruct_labels(np.where(coloured, classes, 0), allowed & coloured)
+        classes[outside] = 0
     present = np.bincount(classes.ravel(), minlength=len(CLASS_NAMES))
     grey = None
     out: dict[int, ClassLayers] = {}
@@ -117,6 +124,16 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None) -> dict[int
         if stroke is not None and int(stroke.sum()) == int(ink.sum()):
             stroke = None
         out[cls] = ClassLayers(ink.astype(np.uint8), pure, stroke, (stroke > 0) & faint if stroke is not None else None)
+    return out
+
+
+def _reconstruct_labels(classes: np.ndarray, seed: np.ndarray) -> np.ndarray:
+    """Pixels of ``classes`` (nonzero) connected within their own class to a ``seed`` pixel."""
+    out = np.zeros(classes.shape, bool)
+    for cls in np.unique(classes[seed]):
+        if cls:
+            layer = classes == cls
+            out |= _reconstruct(seed & layer, layer) > 0
     return out
 
 
