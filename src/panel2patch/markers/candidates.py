@@ -305,11 +305,11 @@ def overlay_evidence(work: np.ndarray, labels: np.ndarray, label: int, rect: tup
         chroma = core_px.max(axis=1) - core_px.min(axis=1)
         pure = np.clip((float(np.percentile(chroma, q)) - 45) / 55.0, 0, 1)
         # Drawn colour is flat; a fluorescent cell of the same hue glows brighter inside.
-        # (Of a thin stroke only the strongest half counts: its edges are blended. JPEG
-        # leaves the core of a 3-5 px stroke spread by up to ~0.4, hence the slack.)
+        # (Only the more saturated half of the core counts: JPEG blends colour into the
+        # ground over two pixels, so the core of a 3-5 px stroke is partly blended edge;
+        # what stays spreads by up to ~0.4, hence the slack.)
         value = core_px.max(axis=1).astype(np.float64)
-        if thin:
-            value = value[chroma >= np.median(chroma)]
+        value = value[chroma >= np.median(chroma)]
         spread = float(np.percentile(value, 90) - np.percentile(value, 10)) / max(1.0, float(np.median(value)))
         pure *= float(np.clip((0.45 - spread) / 0.22, 0, 1))
     ring = (cv2.dilate(inside, np.ones((5, 5), np.uint8)) > 0) & ~(cv2.dilate(inside, np.ones((3, 3), np.uint8)) > 0)
