@@ -539,7 +539,7 @@ def _flat_ink(pixels: np.ndarray, color: str | None) -> bool:
     strong = chroma >= np.percentile(chroma, 50)
     value = pixels.max(axis=1)[strong].astype(np.float64)
     spread = float(np.percentile(value, 90) - np.percentile(value, 10)) / max(1.0, float(np.median(value)))
-    return float(np.percentile(chroma, 75)) >= 60 and spread <= 0.35
+    return float(np.percentile(chroma, 75)) >= 60 and spread <= 0.45  # JPEG slack, as in overlay_evidence
 
 
 def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False) -> bool:
