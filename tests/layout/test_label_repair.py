@@ -70,18 +70,3 @@ def test_a_label_at_the_image_edge_is_cut_out_with_a_white_margin() -> None:
     crop = _label_crop(rgb, canvas, LabelCandidate((0, 0, 10, 14), dark=True, glyphs=1, prior=1.0))
     assert crop.shape[0] > 14 and crop.shape[1] > 10
     assert crop[0].min() == 255 and crop[:, 0].min() == 255  # margin added on the cut sides
-
-
-def test_no_cut_above_a_label_through_a_tall_drawing_beside_it() -> None:
-    """A tall picture on the left, B and C stacked on the right with C's label in white
-    space: cutting the piece just above C would slice the tall picture in two."""
-    from panel2patch.layout.label_split import _cut_above_labels
-
-    rng = np.random.default_rng(5)
-    image = np.full((420, 620, 3), 255, np.uint8)
-    for x0, y0, x1, y1 in [(10, 10, 290, 410), (330, 30, 610, 190), (330, 240, 610, 410)]:
-        image[y0:y1, x0:x1] = np.asarray(micrograph_panel(rng, x1 - x0, y1 - y0).convert("RGB"))
-    canvas = build_canvas(image, LayoutConfig())
-    whole = canvas.trim((0, 0, 620, 420))
-    labels = [_hit("B", 1, 330, 8), _hit("C", 2, 330, 218)]
-    assert _cut_above_labels(canvas, [whole], labels) == [whole]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import numpy as np
-
 from panel2patch.layout.canvas import Canvas
 from panel2patch.layout.cuts import candidate_splits
 from panel2patch.layout.geometry import containing, union
@@ -20,7 +18,6 @@ from panel2patch.layout.label_hits import LabelHit
 from panel2patch.layout.splitting import attach_to_nearest, major_drawings
 
 ROW_OFFSET = 2.0  # labels of one row of panels: tops within this many label heights
-CROSSING = 0.15  # share of a piece's width where a drawing running across a cut forbids it
 
 
 def split_labeled(
@@ -106,9 +103,7 @@ def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[Labe
                 continue
             band = canvas.gray[max(child[1], int(y0 - 1.5 * h)) : y0, x0:x1]
             if band.size and int(band.max()) - int(band.min()) <= tol:
-                cut = y0 - max(1, int(0.15 * h))
-                if not _drawing_runs_across(canvas, child, cut, label):
-                    cuts.append(cut)
+                cuts.append(y0 - max(1, int(0.15 * h)))
             elif labels_on_top and child[3] - y1 <= 0.5 * h:
                 # nothing of this piece below the label, and this figure prints its labels
                 # at the top of their panels: the label starts the next panel even though
@@ -124,24 +119,6 @@ def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[Labe
         if piece:
             out.append(piece)
     return out
-
-
-def _drawing_runs_across(canvas: Canvas, child: WorkBox, cut: int, label: LabelHit) -> bool:
-    """Content above and below row ``cut`` in the same columns over more than CROSSING of
-    the piece's width away from the label: a drawing beside the label runs on across the
-    cut (a tall chart beside a panel that starts lower), so cutting would slice it."""
-    reach = 2 * label.height
-    above = canvas.gray[max(child[1], cut - reach) : cut, child[0] : child[2]]
-    below = canvas.gray[cut : min(child[3], cut + reach), child[0] : child[2]]
-    if above.size == 0 or below.size == 0:
-        return False
-    background = np.median(canvas.gray[cut, child[0] : child[2]])
-    tol = canvas.config.uniform_tolerance
-    busy = (np.abs(above.astype(np.int16) - background) > tol).any(axis=0)
-    busy &= (np.abs(below.astype(np.int16) - background) > tol).any(axis=0)
-    x0, x1 = label.box[0] - child[0], label.box[2] - child[0]
-    busy[max(0, x0 - 3 * label.height) : max(0, x1 + 3 * label.height)] = False  # the label's own column
-    return busy.mean() > CROSSING
 
 
 def _label_on_top(child: WorkBox, label: LabelHit) -> bool:
