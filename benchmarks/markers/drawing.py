@@ -225,6 +225,38 @@ def ellipse(canvas: Canvas, bbox: tuple[float, float, float, float], color: str,
     return TrueMarker("circle", _bbox([(x0, y0), (x1, y1)], 0.5), None, color, "line")
 
 
+def dashed_ellipse(canvas: Canvas, bbox: tuple[float, float, float, float], color: str, width: float = 2.0,
+                   dash: float = 6.0, gap: float = 4.0, phase: float = 0.0) -> TrueMarker:
+    """An ellipse drawn as dashes of arc length ``dash`` separated by ``gap`` (a dashed circle)."""
+    x0, y0, x1, y1 = bbox
+    cx, cy, a, b = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
+    rgb = RGB[color] + (255,)
+    w = max(1, round(width * SUPERSAMPLE))
+    steps = 720
+    ts = [phase + 2 * math.pi * i / steps for i in range(steps + 1)]
+    pts = [(cx + a * math.cos(t), cy + b * math.sin(t)) for t in ts]
+    arc = [0.0]
+    for p, q in zip(pts, pts[1:]):
+        arc.append(arc[-1] + math.hypot(q[0] - p[0], q[1] - p[1]))
+    period = dash + gap
+    run: list[tuple[float, float]] = []
+    for point, s in zip(pts, arc):
+        if s % period < dash:
+            run.append(point)
+        elif run:
+            _dash(canvas, run, rgb, w)
+            run = []
+    if run:
+        _dash(canvas, run, rgb, w)
+    return TrueMarker("circle", _bbox([(x0, y0), (x1, y1)], width / 2 + 0.5), None, color, "dashed")
+
+
+def _dash(canvas: Canvas, run: list[tuple[float, float]], rgb, w: int) -> None:
+    if len(run) == 1:
+        run = run * 2
+    canvas.draw.line([tuple(_s(p)) for p in run], fill=rgb, width=w, joint="curve")
+
+
 def text(canvas: Canvas, xy: tuple[float, float], content: str, size: float, color: str,
          font_path: str | None = None) -> tuple[int, int, int, int]:
     """A text distractor (channel name, time stamp, panel letter); returns its box."""
@@ -288,6 +320,10 @@ def random_marker(canvas: Canvas, rng: random.Random, kind: str, color: str, cen
         return box(canvas, bbox, color, width, dashed=True, dash=dash, gap=dash * rng.uniform(0.5, 1.0))
     if kind == "circle":
         return ellipse(canvas, bbox, color, width)
+    if kind == "dashed_circle":
+        dash = max(2.0, short * rng.uniform(0.01, 0.04))
+        return dashed_ellipse(canvas, bbox, color, width, dash=dash, gap=dash * rng.uniform(0.4, 1.5),
+                              phase=rng.uniform(0, 2 * math.pi))
     raise ValueError(kind)
 
 

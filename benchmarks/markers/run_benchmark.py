@@ -3,6 +3,7 @@
     python benchmarks/markers/run_benchmark.py                    # everything
     python benchmarks/markers/run_benchmark.py --only synthetic --count 150
     python benchmarks/markers/run_benchmark.py --only soda,plots,speed,sheet
+    python benchmarks/markers/run_benchmark.py --only synthetic-dev,soda,plots --count 300
 
 * synthetic: real picture crops with drawn markers (``synthetic_markers.py``), dev and held-out
   ("test") halves; a hit is a detection whose box centre lies in a true box of the same
@@ -205,9 +206,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
-    if "synthetic" in parts:
-        for split in ("dev", "test"):
-            print_synthetic(split, run_synthetic(split, args.count))
+    splits = ("dev", "test") if "synthetic" in parts else ("dev",) if "synthetic-dev" in parts else ()
+    for split in splits:  # "synthetic-dev": tune on dev without looking at test
+        print_synthetic(split, run_synthetic(split, args.count))
     if "soda" in parts:
         print("\n### soda_mmqc per-panel marker-type presence\n")
         print("| panels | n | true (panel, type) pairs | precision | recall | F1 |\n|---|---|---|---|---|---|")

@@ -6,7 +6,7 @@ radiology slices, never copied into the repository. Figures that already carry m
 overlays are left out, so every marker in a sample is one we drew. Sources are split by
 figure into ``dev`` and ``test`` halves and each split has its own seed.
 
-Each sample is one panel with 1-4 markers of random type, colour (chosen to be visible on
+Each sample is one panel with 1-4 markers of random type (dashed circles included), colour (chosen to be visible on
 the local background), size, orientation and style, plus distractors that must NOT be
 reported (text labels, scale bars), then optionally downscaled and JPEG re-compressed.
 """
@@ -39,8 +39,9 @@ _EXCLUDE = ("44319_2025_415", "44319_2025_438", "44321_2025_219", "exsclaim", "O
 # Single panels with arrows of their own (axis arrows of holographic patterns).
 _EXCLUDE_PANELS = {("articles/texture_elife/elife-32671/fig1.jpg", (640, 0, 1160, 300))}
 SPLIT_SEEDS = {"dev": 1001, "test": 2002}
-MARKER_KINDS = ("arrow", "arrowhead", "asterisk", "star", "box", "circle", "dashed_box")
-_KIND_WEIGHTS = (0.24, 0.26, 0.12, 0.06, 0.13, 0.09, 0.10)
+# "dashed_circle" is drawn as dashes along an ellipse and scored as type "circle" (style "dashed").
+MARKER_KINDS = ("arrow", "arrowhead", "asterisk", "star", "box", "circle", "dashed_box", "dashed_circle")
+_KIND_WEIGHTS = (0.24, 0.26, 0.12, 0.06, 0.13, 0.09, 0.10, 0.08)
 _COLORS = ("white", "yellow", "red", "green", "cyan", "magenta", "orange", "black", "blue")
 _COLOR_WEIGHTS = (0.3, 0.15, 0.12, 0.1, 0.08, 0.07, 0.06, 0.08, 0.04)
 _DISTRACTOR_WORDS = ("DAPI", "GFP", "Merge", "BF", "10 µm", "0 min", "T2", "20x", "CD31", "A", "B", "ii")
@@ -142,7 +143,7 @@ def make_sample(rng: random.Random, sample_id: str, source) -> Sample:
     for _ in range(rng.randint(1, 4)):
         kind = rng.choices(MARKER_KINDS, _KIND_WEIGHTS)[0]
         for _attempt in range(30):
-            reach = 0.25 * short if kind in ("box", "circle", "dashed_box") else 0.12 * short
+            reach = 0.25 * short if kind in ("box", "circle", "dashed_box", "dashed_circle") else 0.12 * short
             cx = rng.uniform(reach, base.width - reach)
             cy = rng.uniform(reach, base.height - reach)
             area = (cx - reach, cy - reach, cx + reach, cy + reach)
