@@ -14,6 +14,7 @@ from panel2patch.markers import (
     Marker,
     find_markers,
     panel_is_image_like,
+    region_box,
 )
 from tests.markers.conftest import drawing, jpeg, plot_panel, textured_panel
 
@@ -278,3 +279,37 @@ def test_coloured_box_reaching_onto_the_page_is_kept_whole():
     image = jpeg(canvas.finish(), 85)
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, true) for m in found), [(m.type, m.bbox) for m in found]
+
+
+@pytest.mark.parametrize("color, width, bbox", [
+    ("white", 2.0, (110, 70, 250, 190)),   # bold dashes: diagonal ones fill their bounding squares
+    ("white", 1.5, (140, 90, 230, 230)),   # a tall ellipse
+    ("yellow", 1.5, (120, 60, 280, 200)),
+    ("cyan", 3.0, (100, 80, 220, 200)),
+])
+def test_dashed_circle_with_gaps_too_wide_to_bridge(color, width, bbox):
+    """Dashes along an ellipse with gaps wider than a bridging dilation, after JPEG, are one
+    dashed circle whose interior is the region."""
+    canvas = drawing.Canvas(textured_panel(seed=11, mean=70.0))
+    truth = drawing.dashed_ellipse(canvas, bbox, color, width, dash=11.0, gap=11.0, phase=0.3)
+    panel = jpeg(canvas.finish(), 80)
+    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    circles = [m for m in found if m.type == "circle"]
+    assert len(circles) == 1 and circles[0].style == "dashed", [(m.type, m.style, m.bbox) for m in found]
+    assert _hit(circles[0], truth)
+    ix0, iy0, ix1, iy1 = region_box(circles[0], (0, 0, panel.width, panel.height))
+    x0, y0, x1, y1 = truth.bbox
+    assert x0 <= ix0 <= x0 + 8 and y0 <= iy0 <= y0 + 8 and x1 - 8 <= ix1 <= x1 and y1 - 8 <= iy1 <= y1
+
+
+def test_lattice_fringes_on_a_ring_are_not_a_dashed_circle():
+    """Short parallel white strokes placed around a ring (fringes of a crystal lattice, hairs)
+    run across the ring, not along it: no circle."""
+    panel = textured_panel(seed=12, mean=60.0)
+    draw = ImageDraw.Draw(panel)
+    for k in range(14):
+        t = 2 * math.pi * k / 14
+        cx, cy = 210 + 70 * math.cos(t), 160 + 60 * math.sin(t)
+        draw.line([(cx, cy - 5), (cx, cy + 5)], fill=(255, 255, 255), width=2)
+    found = find_markers(jpeg(panel, 85), [(0, 0, panel.width, panel.height)])
+    assert not [m for m in found if m.type == "circle"], [(m.type, m.style, m.bbox) for m in found]

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from panel2patch.markers.outlines import OutlineFit, dash_support, dashes_on_rectangle, fit_outline
+from panel2patch.markers.outlines import (
+    OutlineFit,
+    dash_support,
+    dashes_on_ellipse,
+    dashes_on_rectangle,
+    fit_outline,
+)
 from panel2patch.markers.shapes import (
     Blob,
     GlyphFit,
@@ -463,33 +469,71 @@ def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list
     return out
 
 
-def sparse_dashed_boxes(comps: Components, color: str | None, ctx: Context) -> list[Found]:
-    """Dashed boxes whose gaps are too wide to bridge, at any rotation (``dashes_on_rectangle``).
+# Grouping reach of dashed-circle dashes, relative to the panel's shorter side.
+CIRCLE_GROUPING = 0.045
+
+
+def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+    """Dashed boxes and circles whose gaps are too wide to bridge, boxes at any rotation
+    (``dashes_on_rectangle``, ``dashes_on_ellipse``).
 
     Dash-sized pieces of one strong colour are grouped by a wide dilation; a group whose pieces
-    are alike in size and lie on the perimeter of their minimum-area rectangle is a dashed box.
+    are alike in size and lie on the perimeter of their minimum-area rectangle is a dashed box,
+    on their fitted ellipse (running along it) a dashed circle.
     Not in black, the colour of lettering, whose thin strokes line up along rectangles; in white
-    (texture, labels on pictures) only thin strokes (at most a third as wide as long: a dashed
-    line's dashes and corners, not dots or letters) count."""
+    (texture, labels on pictures) only thin strokes count: for boxes at most a third as wide as
+    long (a dashed line's dashes and corners, not dots or letters), for circles, whose dashes
+    must also run along the ellipse, pieces filling at most 0.55 of their bounding square.
+    Of a box and a circle fitted to the same dashes, the one they lie closer to wins."""
     if comps.count <= 8 or color == "black":
         return []
     stats = comps.stats
     short = min(ctx.work.shape[:2])
     sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    dash_ok = (sizes <= max(4.0, 0.06 * short)) & (stats[:, cv2.CC_STAT_AREA] >= 2) & _strong_ink(comps.means, color, True)
-    if color == "white":
-        dash_ok &= stats[:, cv2.CC_STAT_AREA] * 3 <= sizes * sizes  # stroke width <= a third of the length
+    areas = stats[:, cv2.CC_STAT_AREA]
+    dash_ok = (sizes <= max(4.0, 0.06 * short)) & (areas >= 2) & _strong_ink(comps.means, color, True)
     dash_ok[0] = False
+    fits: list[tuple[float, Found]] = []  # (residual, detection)
+    circle_ok = dash_ok
+    if color == "white":
+        # Circles: a bolder dash, or one seen diagonally, fills more of its bounding square; its
+        # elongation is checked along the ellipse (``dashes_on_ellipse``) instead.
+        circle_ok = dash_ok & (areas * 1.8 <= sizes * sizes)
+        dash_ok = dash_ok & (areas * 3 <= sizes * sizes)  # stroke width <= a third of the length
+    for group in _dash_groups(comps, dash_ok, sizes, max(5, round(0.045 * short))):
+        fits += [fit for fit in (_sparse_box(*group[1:], color, ctx),) if fit is not None]
+    # circles group their own pieces (white: bolder ones too); wider reach (0.065) merged more texture
+    for group in _dash_groups(comps, circle_ok, sizes, max(5, round(CIRCLE_GROUPING * short))):
+        fits += [fit for fit in (_sparse_circle(comps, *group, color, ctx),) if fit is not None]
+    # Dashes of a circle also lie near their bounding square, and a small box's near an ellipse:
+    # of overlapping fits, the one the dashes lie closer to.
+    out: list[Found] = []
+    for _residual, found in sorted(fits, key=lambda fit: fit[0]):
+        if not any(_overlap_share(found.bbox, kept.bbox) >= 0.4 for kept in out):
+            out.append(found)
+    return out
+
+
+def _overlap_share(a, b) -> float:
+    """Intersection over the smaller box's area."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return ix * iy / max(1.0, small)
+
+
+def _dash_groups(comps: Components, dash_ok: np.ndarray, sizes: np.ndarray, gap: int):
+    """(owners, centres, sizes) of each group of at least 8 alike dashes among ``dash_ok``
+    pieces, grouped by a dilation ``gap`` wide (wider than a dash gap)."""
     if dash_ok.sum() < 8:
-        return []
+        return
+    stats = comps.stats
     pieces = dash_ok[comps.labels].astype(np.uint8)
-    gap = max(5, round(0.045 * short))
     count, groups = cv2.connectedComponents(cv2.dilate(pieces, np.ones((gap, gap), np.uint8)), connectivity=8)
     owners = np.flatnonzero(dash_ok)
     centers = np.stack([stats[owners, 0] + stats[owners, 2] / 2.0, stats[owners, 1] + stats[owners, 3] / 2.0], axis=1)
     group_of = groups[np.clip(centers[:, 1].astype(int), 0, groups.shape[0] - 1),
                       np.clip(centers[:, 0].astype(int), 0, groups.shape[1] - 1)]
-    out: list[Found] = []
     for group in range(1, count):
         members = group_of == group
         if members.sum() < 8:
@@ -497,18 +541,62 @@ def sparse_dashed_boxes(comps: Components, color: str | None, ctx: Context) -> l
         member_sizes = sizes[owners[members]].astype(float)
         if float(np.std(member_sizes)) > 0.6 * float(np.mean(member_sizes)):  # drawn dashes are alike
             continue
-        fit = dashes_on_rectangle(centers[members], member_sizes, ctx.outline_min)
-        if fit is None:
+        yield owners[members], centers[members], member_sizes
+
+
+def _sparse_box(centers: np.ndarray, sizes: np.ndarray, color: str | None,
+                ctx: Context) -> tuple[float, Found] | None:
+    fit = dashes_on_rectangle(centers, sizes, ctx.outline_min)
+    if fit is None:
+        return None
+    rect, score, residual = fit
+    corners = cv2.boxPoints(rect)
+    x0, y0 = (int(v) for v in np.floor(corners.min(axis=0)))
+    x1, y1 = (int(v) for v in np.ceil(corners.max(axis=0)) + 1)
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(ctx.work.shape[1], x1), min(ctx.work.shape[0], y1)
+    if is_frame((x0, y0, x1, y1), ctx):
+        return None
+    return residual, Found(DASHED_BOX, (x0, y0, x1, y1), score, color, None, None, "dashed", (x0, y0, x1, y1))
+
+
+def _sparse_circle(comps: Components, owners: np.ndarray, centers: np.ndarray, sizes: np.ndarray,
+                   color: str | None, ctx: Context) -> tuple[float, Found] | None:
+    axes, elongated = _dash_axes(comps, owners)
+    fit = dashes_on_ellipse(centers, sizes, axes, elongated, ctx.outline_min)
+    if fit is None:
+        return None
+    ((cx, cy), (ea, eb), angle), score, residual = fit
+    theta = np.radians(angle)
+    half_w = float(np.hypot(ea / 2 * np.cos(theta), eb / 2 * np.sin(theta)))
+    half_h = float(np.hypot(ea / 2 * np.sin(theta), eb / 2 * np.cos(theta)))
+    # half the stroke width: a dash's area over its length (its box diagonal, at any slant)
+    boxes = comps.stats[owners].astype(np.float64)
+    stroke = float(np.median(boxes[:, cv2.CC_STAT_AREA] / np.maximum(1.0, np.hypot(boxes[:, 2], boxes[:, 3])))) / 2.0
+    height, width = ctx.work.shape[:2]
+    outer = (max(0, int(cx - half_w - stroke)), max(0, int(cy - half_h - stroke)),
+             min(width, int(np.ceil(cx + half_w + stroke)) + 1), min(height, int(np.ceil(cy + half_h + stroke)) + 1))
+    if is_frame(outer, ctx, round_=True):
+        return None
+    inner = (cx - half_w + stroke, cy - half_h + stroke, cx + half_w - stroke, cy + half_h - stroke)
+    return residual, Found(CIRCLE, outer, score, color, None, None, "dashed", inner)
+
+
+def _dash_axes(comps: Components, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each piece's unit direction (principal axis of its pixels) and whether it is elongated
+    enough (axes at least 1.8 : 1) for that direction to mean something."""
+    axes = np.zeros((len(owners), 2))
+    elongated = np.zeros(len(owners), bool)
+    for i, label in enumerate(owners):
+        x, y, w, h, _ = (int(v) for v in comps.stats[label])
+        ys, xs = np.nonzero(comps.labels[y:y + h, x:x + w] == label)
+        if xs.size < 3:
             continue
-        rect, score = fit
-        corners = cv2.boxPoints(rect)
-        x0, y0 = (int(v) for v in np.floor(corners.min(axis=0)))
-        x1, y1 = (int(v) for v in np.ceil(corners.max(axis=0)) + 1)
-        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(ctx.work.shape[1], x1), min(ctx.work.shape[0], y1)
-        if is_frame((x0, y0, x1, y1), ctx):
-            continue
-        out.append(Found(DASHED_BOX, (x0, y0, x1, y1), score, color, None, None, "dashed", (x0, y0, x1, y1)))
-    return out
+        cov = np.cov(np.stack([xs, ys]).astype(np.float64))
+        values, vectors = np.linalg.eigh(cov)
+        axes[i] = vectors[:, 1]
+        # a pixel-wide line has a small minor variance even when perfectly thin
+        elongated[i] = values[1] >= 1.8 ** 2 * max(values[0], 1.0 / 12.0)
+    return axes, elongated
 
 
 def _regular_dashes(comps: Components, region: np.ndarray, origin: tuple[int, int]) -> bool:

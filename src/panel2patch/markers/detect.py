@@ -24,7 +24,7 @@ from panel2patch.markers.candidates import (
     glyph_sized_boxes,
     glyphs,
     outlines,
-    sparse_dashed_boxes,
+    sparse_dashed_outlines,
     straight_outlines,
     text_boxes,
 )
@@ -129,7 +129,7 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
             words.append(text_boxes(ink, ctx))
         found += glyphs(ink, color, ctx)
         if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
-            found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_boxes(ink, color, ctx)
+            found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
             found += straight_outlines(layers.ink, color, ctx)
         if layers.pure is not None and layers.pure.any():
             found += glyphs(Components(layers.pure, work), color, ctx)
@@ -192,14 +192,25 @@ def search_area(boxes: list[tuple[int, int, int, int]], shape: tuple[int, int]) 
 
 
 def _suppress(found: list[Found]) -> list[Found]:
-    """Keep the best of overlapping detections of the same family (glyph vs outline)."""
+    """Keep the best of overlapping detections of the same family (glyph vs outline).
+
+    An outline of another colour well inside a larger one is a second marker, not a double
+    reading: a dashed red circle round a nucleus within a purple zoom box."""
     kept: list[Found] = []
     for item in sorted(found, key=lambda f: -f.score):
         family = item.type in OUTLINE_TYPES
-        if any((other.type in OUTLINE_TYPES) == family and _overlaps(item.bbox, other.bbox) for other in kept):
+        if any((other.type in OUTLINE_TYPES) == family and _overlaps(item.bbox, other.bbox)
+               and not (family and _nested(item, other)) for other in kept):
             continue
         kept.append(item)
     return kept
+
+
+def _nested(a: Found, b: Found) -> bool:
+    """Outlines of different colours, one less than half the other's area."""
+    area_a = (a.bbox[2] - a.bbox[0]) * (a.bbox[3] - a.bbox[1])
+    area_b = (b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1])
+    return a.color != b.color and min(area_a, area_b) < 0.5 * max(area_a, area_b)
 
 
 def _overlaps(a, b) -> bool:

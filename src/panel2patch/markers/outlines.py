@@ -105,8 +105,9 @@ def _angular_cover(ink: np.ndarray, ring: np.ndarray, sectors: int = 360) -> flo
     return float((inked & possible).sum()) / max(1, int(possible.sum()))
 
 
-def dashes_on_rectangle(centers: np.ndarray, sizes: np.ndarray, min_side: float) -> tuple[tuple, float] | None:
-    """Sparse dashes drawn along a rectangle of any rotation: ``(minAreaRect, score)`` or None.
+def dashes_on_rectangle(centers: np.ndarray, sizes: np.ndarray, min_side: float) -> tuple[tuple, float, float] | None:
+    """Sparse dashes drawn along a rectangle of any rotation: ``(minAreaRect, score, residual)``
+    or None; ``residual``: the dashes' mean distance from the rectangle over its shorter side.
 
     ``centers``: the dashes' centre points, ``sizes``: their lengths. The dashes must lie on the
     perimeter of their own minimum-area rectangle (within a stroke-relative tolerance), populate
@@ -132,7 +133,55 @@ def dashes_on_rectangle(centers: np.ndarray, sizes: np.ndarray, min_side: float)
         return None
     # the dashes of each side spread along it (a box, not two clumps in its corners)
     score = 0.55 + 0.25 * float(on_edge.mean() - 0.85) / 0.15 + 0.2 * min(1.0, sides.min() / 4)
-    return rect, round(min(1.0, score), 3)
+    return rect, round(min(1.0, score), 3), float(nearest.mean()) / max(1.0, min(rw, rh))
+
+
+def dashes_on_ellipse(centers: np.ndarray, sizes: np.ndarray, axes: np.ndarray, elongated: np.ndarray,
+                      min_side: float) -> tuple[tuple, float, float] | None:
+    """Sparse dashes drawn along an ellipse (a dashed circle): ``(fitEllipse box, score, residual)``
+    or None; ``residual`` as for ``dashes_on_rectangle``, so the two fits can be compared.
+
+    ``axes``: each dash's unit direction, ``elongated``: which dashes are long enough for one
+    to mean something. The dashes must lie on their fitted ellipse (a radial tolerance relative
+    to stroke and size), go most of the way round it without a wide gap (not an arc of texture),
+    and the elongated ones run along it, tangent to the ellipse: lattice fringes, hairs and
+    fibres that happen to line up on a ring are parallel to each other instead."""
+    n = len(centers)
+    if n < 8:
+        return None
+    ellipse = cv2.fitEllipse(centers.astype(np.float32))
+    (cx, cy), (ea, eb), angle = ellipse
+    if not (np.isfinite([cx, cy, ea, eb]).all()) or min(ea, eb) < min_side or max(ea, eb) > 2.5 * min(ea, eb):
+        return None
+    theta = math.radians(angle)
+    cos, sin = math.cos(theta), math.sin(theta)
+    dx, dy = centers[:, 0] - cx, centers[:, 1] - cy
+    u, v = dx * cos + dy * sin, -dx * sin + dy * cos  # ellipse frame: u along the first axis
+    a, b = ea / 2.0, eb / 2.0
+    r = np.hypot(u / a, v / b)
+    tolerance = max(2.0, 0.8 * float(np.median(sizes)), 0.06 * min(a, b))
+    on_ring = np.abs(r - 1.0) * min(a, b) <= tolerance
+    if on_ring.mean() < 0.85:
+        return None
+    phase = np.sort(np.arctan2(v[on_ring] / b, u[on_ring] / a))
+    gaps = np.diff(np.concatenate([phase, phase[:1] + 2 * math.pi]))
+    if gaps.max() > math.radians(70):
+        return None
+    # tangent of the ellipse at each dash, in image coordinates
+    t = np.arctan2(v / b, u / a)
+    tu, tv = -a * np.sin(t), b * np.cos(t)
+    tx, ty = tu * cos - tv * sin, tu * sin + tv * cos
+    norm = np.maximum(np.hypot(tx, ty), 1e-9)
+    along = np.abs(axes[:, 0] * tx / norm + axes[:, 1] * ty / norm)  # |cos| of the dash-tangent angle
+    long_ones = elongated & on_ring
+    if long_ones.sum() < max(4, 0.5 * on_ring.sum()):
+        return None
+    tangent = float((along[long_ones] >= math.cos(math.radians(30))).mean())
+    if tangent < 0.75:
+        return None
+    score = 0.55 + 0.25 * float(on_ring.mean() - 0.85) / 0.15 + 0.2 * (tangent - 0.75) / 0.25
+    residual = float(np.mean(np.abs(r - 1.0))) * min(a, b) / max(1.0, min(ea, eb))
+    return ellipse, round(min(1.0, score), 3), residual
 
 
 def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
