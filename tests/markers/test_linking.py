@@ -116,3 +116,22 @@ def test_parse_markers_takes_a_layout_and_renders():
     drawn = render_markers(image, markers, regions)
     assert drawn.size == image.size
     assert contact_sheet([(image, markers[0], regions[0], "x.png")]).width > 0
+
+
+def test_dashed_circles_take_the_dashed_phrase_and_plain_circles_the_plain_one():
+    caption = "White dashed circles mark dislocations; white circles mark precipitates."
+    markers = [_marker("circle", "white", 0, (20, 20, 80, 80), interior=(22, 22, 78, 78), style="line"),
+               _marker("circle", "white", 0, (120, 20, 180, 80), interior=(123, 23, 177, 77), style="dashed")]
+    regions = link_markers(markers, parse_caption(caption), [None])
+    assert [r.text for r in regions] == ["precipitates", "dislocations"]
+    assert regions[1].bbox == (123, 23, 177, 77)  # the dashed circle's interior
+
+
+def test_dotted_circles_dashed_lines_and_circled_areas_name_dashed_circles():
+    dashed = _marker("circle", "yellow", 0, (120, 20, 180, 80), interior=(123, 23, 177, 77), style="dashed")
+    box = _marker("box", "yellow", 0, (220, 20, 280, 80), interior=(222, 22, 278, 78), style="line")
+    for caption, text in (("Dotted circles indicate nuclei; boxes are enlarged in (B).", "nuclei"),
+                          ("Dashed lines outline the tumour; boxes are enlarged in (B).", "tumour"),
+                          ("Circled areas show defects.", "Circled areas")):
+        region = link_markers([dashed, box], parse_caption(caption), [None])[0]
+        assert region.text == text, (caption, region.text)

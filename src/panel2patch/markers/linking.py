@@ -30,17 +30,22 @@ from panel2patch.markers.vocabulary import (
     STAR,
 )
 
-# Caption marker type -> detected types it names: exact first, then siblings.
-_TYPE_MATCH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+# Linking tells dashed circles from solid ones (both are detected as type "circle"): a caption's
+# "dashed circles" name the first, its "circles" the second, "dashed lines" either dashed outline.
+_DASHED_CIRCLE = "dashed_circle"
+
+# Caption marker type -> detected types it names, best first: exact, then siblings (tier 1),
+# then outlines of the other shape (tier 2).
+_TYPE_MATCH: dict[str, tuple[tuple[str, ...], ...]] = {
     ARROW: ((ARROW,), (ARROWHEAD,)),
     ARROWHEAD: ((ARROWHEAD,), (ARROW,)),
     ASTERISK: ((ASTERISK,), (STAR,)),
     STAR: ((STAR,), (ASTERISK,)),
-    BOX: ((BOX, DASHED_BOX), (CIRCLE,)),
-    CIRCLE: ((CIRCLE,), (BOX, DASHED_BOX)),
+    BOX: ((BOX, DASHED_BOX), (CIRCLE, _DASHED_CIRCLE)),
+    CIRCLE: ((CIRCLE,), (_DASHED_CIRCLE,), (BOX, DASHED_BOX)),
     "inset": ((), (BOX, DASHED_BOX)),
-    "dashed_line": ((DASHED_BOX,), (BOX, CIRCLE)),
-    "dotted_line": ((DASHED_BOX,), (BOX, CIRCLE)),
+    "dashed_line": ((DASHED_BOX, _DASHED_CIRCLE), (BOX, CIRCLE)),
+    "dotted_line": ((DASHED_BOX, _DASHED_CIRCLE), (BOX, CIRCLE)),
 }
 _DASHED_WORDS = re.compile(r"\b(?:dash|dott|broken)", re.IGNORECASE)
 _ZOOM_WORDS = re.compile(r"magnif|enlarg|higher|zoom|inset|detail|blow|close-?up|expanded|shown (?:in|at)|"
@@ -122,14 +127,16 @@ def _best_phrase(marker: Marker, label: str | None, any_labelled: bool,
 
 
 def _type_tier(phrase: MarkerPhrase, marker: Marker) -> int | None:
-    exact, siblings = _TYPE_MATCH.get(phrase.marker, ((), ()))
+    tiers = _TYPE_MATCH.get(phrase.marker, ())
+    dashed = bool(_DASHED_WORDS.search(phrase.clause or ""))
     if phrase.marker == BOX:  # "dashed boxes" name dashed ones first, plain "boxes" solid ones
-        dashed = bool(_DASHED_WORDS.search(phrase.clause or ""))
-        exact, siblings = ((DASHED_BOX,), (BOX, CIRCLE)) if dashed else ((BOX,), (DASHED_BOX, CIRCLE))
-    if marker.type in exact:
-        return 0
-    if marker.type in siblings:
-        return 1
+        tiers = ((DASHED_BOX,), (BOX, CIRCLE, _DASHED_CIRCLE)) if dashed else ((BOX,), (DASHED_BOX, CIRCLE, _DASHED_CIRCLE))
+    elif phrase.marker == CIRCLE and dashed:  # "dashed / dotted circles"
+        tiers = ((_DASHED_CIRCLE,), (CIRCLE,), (DASHED_BOX, BOX))
+    kind = _DASHED_CIRCLE if marker.type == CIRCLE and marker.style == "dashed" else marker.type
+    for tier, kinds in enumerate(tiers):
+        if kind in kinds:
+            return tier
     return None
 
 
