@@ -57,7 +57,7 @@ def test_without_the_onnx_package_the_full_model_reads_the_same(monkeypatch: pyt
 
     line, _ = paste_in_line([_crop(t) for t in ["A", "(b)", "C."]])
     pruned = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
-    monkeypatch.setattr(line_recogniser, "_prune_projection", lambda data, keep: None)
+    monkeypatch.setattr(line_recogniser, "_onnx_model", lambda data: None)
     full = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
     assert pruned._columns is None and full._columns is not None
     assert pruned.read(line).chars == full.read(line).chars

@@ -47,24 +47,34 @@ def find_rec_model() -> Path | None:
 
 
 class AsciiLineRecogniser:
-    """Reads one RGB text line of height ``height`` (dark text on light) per call."""
-
-    height = 48
+    """Reads one RGB text line, 48 rows high (``label_reader.LINE_HEIGHT``), dark text on
+    light, per call."""
 
     def __init__(self, model_path: Path, threads: int = 1) -> None:
         ort = require("onnxruntime", extra="ocr", purpose="panel label OCR")
-        data = model_path.read_bytes()
-        characters = _characters(ort, data)
-        keep = [BLANK] + [i for i, ch in enumerate(characters) if _printable_ascii(ch)]
-        self.alphabet = [characters[i] for i in keep]
-        pruned = _prune_projection(data, keep)
-        self._columns = None if pruned is not None else np.asarray(keep)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(pruned or data, options, providers=["CPUExecutionProvider"])
+
+        def session(model: bytes):
+            return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+        data = model_path.read_bytes()
+        graph = _onnx_model(data)  # None without the onnx package: the full model runs
+        if graph is not None:
+            full = None
+            meta = {prop.key: prop.value for prop in graph.metadata_props}
+        else:
+            full = session(data)
+            meta = full.get_modelmeta().custom_metadata_map
+        characters = _characters(meta)
+        keep = [BLANK] + [i for i, ch in enumerate(characters) if _printable_ascii(ch)]
+        self.alphabet = [characters[i] for i in keep]
+        pruned = _prune_projection(graph, keep) if graph is not None else None
+        self._columns = None if pruned is not None else np.asarray(keep)
+        self._session = session(pruned) if pruned is not None else (full or session(data))
         self._input = self._session.get_inputs()[0].name
 
     def read(self, line: np.ndarray) -> LineRead:
@@ -91,28 +101,31 @@ def _ctc_decode(probs: np.ndarray, alphabet: list[str], width: int) -> LineRead:
     return LineRead(chars, xs, probs_kept)
 
 
-def _characters(ort, data: bytes) -> list[str]:
+def _characters(meta: dict[str, str]) -> list[str]:
     """Class list: blank, the dictionary stored in the model's metadata, then space."""
-    session = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
-    meta = session.get_modelmeta().custom_metadata_map
     if "character" not in meta:
         raise ValueError("the recogniser model carries no character list")
     return ["<blank>", *meta["character"].splitlines(), " "]
+
+
+def _onnx_model(data: bytes):
+    """The parsed ONNX graph, or None when the ``onnx`` package is not installed."""
+    try:
+        import onnx
+    except ImportError:
+        return None
+    return onnx.load_from_string(data)
 
 
 def _printable_ascii(ch: str) -> bool:
     return len(ch) == 1 and ch.isascii() and ch.isprintable() and not ch.isspace()
 
 
-def _prune_projection(data: bytes, keep: list[int]) -> bytes | None:
-    """The model with its final MatMul + Add cut to the ``keep`` classes, or None when the
-    ``onnx`` package is missing or the graph does not end that way."""
-    try:
-        import onnx
-        from onnx import numpy_helper
-    except ImportError:
-        return None
-    model = onnx.load_from_string(data)
+def _prune_projection(model, keep: list[int]) -> bytes | None:
+    """``model`` (a parsed ONNX graph, edited in place) with its final MatMul + Add cut to
+    the ``keep`` classes, serialised; None when the graph does not end that way."""
+    from onnx import numpy_helper
+
     graph = model.graph
     inits = {init.name: init for init in graph.initializer}
     nodes = {out: node for node in graph.node for out in node.output}
