@@ -16,6 +16,7 @@ from PIL import Image
 
 from panel2patch.layout.canvas import Canvas, build_canvas
 from panel2patch.layout.config import LayoutConfig
+from panel2patch.layout.geometry import containing
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.image_input import UnusableImage, to_rgb_array
 from panel2patch.layout.label_hits import (
@@ -112,17 +113,18 @@ class ClassicalBackend:
         found = find_label_candidates(canvas, limit + round(HOLE_ROUND * limit))
         candidates, reserve = found[:limit], found[limit:]
         style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces)
+        holes = missing_indices(chosen)
         if style is None and pieces >= 2 and has_thin_type(canvas):
             seen = {c.box for c in found}
             extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
             _, _, thin_readings = self._read_in_rounds(rgb, canvas, extra, pieces)
             style, chosen = choose_sequence(readings + thin_readings)
-        elif style in ("upper", "lower") and (missing_indices(chosen) or _unlabelled(piece_boxes, chosen)):
+        elif style in ("upper", "lower") and (holes or _unlabelled(piece_boxes, chosen)):
             # the next-ranked candidates are read only for holes; a piece left without a
             # label looks among the readings there are (reading more for it cost 10% more
             # OCR for 4 of 1021 synthetic dev labels, none on the real dev figures)
-            extra = self._read(rgb, canvas, reserve) if missing_indices(chosen) else []
-            chosen = _fill_holes(chosen, extra, style)
+            extra = self._read(rgb, canvas, reserve) if holes else []
+            chosen = _fill_holes_from(extra, chosen, style)
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
         return style, hits
@@ -130,9 +132,9 @@ class ClassicalBackend:
     def _read_in_rounds(
         self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate], pieces: int
     ) -> tuple[str | None, list, list[Reading]]:
-        """(style, chosen labels, every reading). A few candidates first, the rest only when the first round leaves the label
-        sequence possibly incomplete (most figures either show no label-like text at all
-        or have their few labels among the best)."""
+        """(style, chosen labels, every reading). A few candidates first, the rest only
+        when the first round leaves the label sequence possibly incomplete (most figures
+        either show no label-like text at all or have their few labels among the best)."""
         if not candidates:
             return None, [], []
         first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND]
@@ -188,15 +190,15 @@ def _unlabelled(piece_boxes: list[WorkBox], chosen: list[Chosen]) -> list[WorkBo
 
 
 def _inside(box: WorkBox, label: WorkBox) -> bool:
-    x, y = (label[0] + label[2]) / 2, (label[1] + label[3]) / 2
-    return box[0] <= x < box[2] and box[1] <= y < box[3]
+    """The label's centre lies in ``box``."""
+    return containing([box], ((label[0] + label[2]) / 2, (label[1] + label[3]) / 2)) is not None
 
 
 def _cased(chosen: Chosen, style: str) -> Chosen:
     return Chosen(chosen.reading, chosen.index, chosen.text.upper() if style == "upper" else chosen.text.lower())
 
 
-def _fill_holes(chosen: list[Chosen], readings: list[Reading], style: str) -> list[Chosen]:
+def _fill_holes_from(readings: list[Reading], chosen: list[Chosen], style: str) -> list[Chosen]:
     """Letters missing inside the sequence, taken from a wider set of readings (the
     next-ranked candidates: x-height "a" and "c" rank below "b" and "d"). Only reads that
     fill those holes are taken."""

@@ -160,12 +160,18 @@ def paste_in_line(crops: Sequence[np.ndarray]) -> tuple[np.ndarray, list[tuple[i
 def _per_slot(read: LineRead, slots: list[tuple[int, int]]) -> list[tuple[str, float]]:
     """Each character to the crop its column falls in. Every crop gets the line's score:
     per-crop scores reorder competing reads and were 1.4 points worse on the dev figures."""
-    middles = [(a + b) / 2 for a, b in slots]
-    bounds = [(middles[i] + middles[i + 1]) / 2 for i in range(len(slots) - 1)]
+    bounds = _slot_bounds(slots)
     chars: list[list[str]] = [[] for _ in slots]
     for char, x in zip(read.chars, read.xs):
         chars[bisect.bisect_right(bounds, x)].append(char)
     return [("".join(c), read.score) for c in chars]
+
+
+def _slot_bounds(slots: list[tuple[int, int]]) -> list[float]:
+    """Columns half-way between neighbouring crops' middles: a character at x belongs to
+    crop ``bisect_right(bounds, x)``."""
+    middles = [(a + b) / 2 for a, b in slots]
+    return [(middles[i] + middles[i + 1]) / 2 for i in range(len(slots) - 1)]
 
 
 def _split_by_slots(result, slots: list[tuple[int, int]], line_width: int) -> list[tuple[str, float]] | None:
@@ -175,8 +181,7 @@ def _split_by_slots(result, slots: list[tuple[int, int]], line_width: int) -> li
         length = float(words.line_txt_len)
         score = float(result.scores[0])
         per_slot = [[] for _ in slots]
-        middles = [(a + b) / 2 for a, b in slots]
-        bounds = [(middles[i] + middles[i + 1]) / 2 for i in range(len(slots) - 1)]
+        bounds = _slot_bounds(slots)
         for chars, cols in zip(words.words, words.word_cols):
             for char, col in zip(chars, cols):
                 x = (col + 0.5) * line_width / length if length else 0.0

@@ -94,7 +94,8 @@ def name_the_unlabelled(regions: list[Region], style: str | None) -> list[Region
     unlabelled = [k for k, (_, hit) in enumerate(regions) if hit is None]
     if not labelled or len(unlabelled) != 1:
         return regions
-    missing = [i for i in range(max(labelled) + 1) if i not in set(labelled)]
+    present = set(labelled)
+    missing = [i for i in range(max(labelled) + 1) if i not in present]
     if len(missing) != 1:
         return regions
     k = unlabelled[0]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import numpy as np
+
 from panel2patch.layout.canvas import Canvas
 from panel2patch.layout.cuts import candidate_splits
 from panel2patch.layout.geometry import containing, union
@@ -91,7 +93,6 @@ def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[Labe
     """Labels sit at the top of their panel: a piece with a label low inside it and only
     page above the label (the label starts the next panel, beside the end of the one
     above) is cut just above that label."""
-    tol = canvas.config.uniform_tolerance
     labels_on_top = any(_label_on_top(child, label) for child in children for label in labels)
     out: list[WorkBox] = []
     for child in children:
@@ -102,7 +103,7 @@ def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[Labe
             if containing([child], label.center) is None or y0 - child[1] < 2 * h:
                 continue
             band = canvas.gray[max(child[1], int(y0 - 1.5 * h)) : y0, x0:x1]
-            if band.size and int(band.max()) - int(band.min()) <= tol:
+            if _flat(canvas, band):
                 cuts.append(y0 - max(1, int(0.15 * h)))
             elif labels_on_top and child[3] - y1 <= 0.5 * h:
                 # nothing of this piece below the label, and this figure prints its labels
@@ -121,6 +122,11 @@ def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[Labe
     return out
 
 
+def _flat(canvas: Canvas, pixels: np.ndarray) -> bool:
+    """Grey levels within the uniform tolerance (page, or a quiet stretch of a picture)."""
+    return bool(pixels.size) and int(pixels.max()) - int(pixels.min()) <= canvas.config.uniform_tolerance
+
+
 def _label_on_top(child: WorkBox, label: LabelHit) -> bool:
     """The label is inside the piece and starts it (within one label height)."""
     return containing([child], label.center) is not None and label.box[1] - child[1] < label.height
@@ -130,10 +136,8 @@ def _clear_row_above(canvas: Canvas, label: LabelHit, floor: int) -> int:
     """The lowest row above the label free of ink across the label's width (within 1.5
     label heights), else just above the label."""
     x0, y0, x1, _ = label.box
-    tol = canvas.config.uniform_tolerance
     for y in range(y0 - 1, max(floor, int(y0 - 1.5 * label.height)), -1):
-        row = canvas.gray[y, x0:x1]
-        if row.size and int(row.max()) - int(row.min()) <= tol:
+        if _flat(canvas, canvas.gray[y, x0:x1]):
             return y
     return y0 - max(1, int(0.15 * label.height))
 
