@@ -509,17 +509,17 @@ def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -
     # of overlapping fits, the one the dashes lie closer to.
     out: list[Found] = []
     for _residual, found in sorted(fits, key=lambda fit: fit[0]):
-        if not any(_overlap_share(found.bbox, kept.bbox) >= 0.4 for kept in out):
+        if not any(overlap_share(found.bbox, kept.bbox) >= 0.4 for kept in out):
             out.append(found)
     return out
 
 
-def _overlap_share(a, b) -> float:
-    """Intersection over the smaller box's area."""
+def overlap_share(a, b) -> float:
+    """Intersection of two boxes over the smaller box's area (0 for an empty box)."""
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return ix * iy / max(1.0, small)
+    return ix * iy / small if small > 0 else 0.0
 
 
 def _dash_groups(comps: Components, dash_ok: np.ndarray, sizes: np.ndarray, gap: int):

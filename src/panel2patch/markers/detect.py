@@ -24,6 +24,7 @@ from panel2patch.markers.candidates import (
     glyph_sized_boxes,
     glyphs,
     outlines,
+    overlap_share,
     sparse_dashed_outlines,
     straight_outlines,
     text_boxes,
@@ -214,13 +215,7 @@ def _nested(a: Found, b: Found) -> bool:
 
 
 def _overlaps(a, b) -> bool:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    if inter <= 0:
-        return False
-    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return inter >= 0.4 * small
+    return overlap_share(a, b) >= 0.4
 
 
 def _to_marker(found: Found, x0: int, y0: int, scale: float, index: int, box: Box) -> Marker:
