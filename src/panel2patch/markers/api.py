@@ -10,6 +10,7 @@ from PIL import Image
 from panel2patch.captions import parse_caption
 from panel2patch.markers.config import MarkerConfig
 from panel2patch.markers.detect import find_markers
+from panel2patch.markers.guided import find_named_markers
 from panel2patch.markers.linking import link_markers
 from panel2patch.markers.records import Marker, Region
 
@@ -43,5 +44,7 @@ def parse_markers(image: np.ndarray | Image.Image, layout_panels: Any, caption_t
         boxes, labels = [(0, 0, int(size[0]), int(size[1]))], [None]
     markers = find_markers(image, boxes, config)
     parse = parse_caption(caption_text, [label for label in labels if label]) if caption_text else None
+    if parse is not None:
+        markers += find_named_markers(image, boxes, labels, parse.marker_phrases, markers)
     regions = link_markers(markers, parse, labels, boxes)
     return markers, regions

@@ -16,7 +16,7 @@ from panel2patch.captions import parse_caption
 from panel2patch.concepts import label_figure, label_panel
 from panel2patch.config import ExtractConfig
 from panel2patch.layout import PanelLayout, parse_layout
-from panel2patch.markers import find_markers, link_markers
+from panel2patch.markers import find_markers, find_named_markers, link_markers
 from panel2patch.naming import region_key
 from panel2patch.pipeline.hierarchy import panel_records
 from panel2patch.pipeline.timing import stage_timer
@@ -74,8 +74,10 @@ def _find_regions(image: Image.Image, layout: PanelLayout, caption: Any, key: st
         boxes = [tuple(p.bbox) for p in layout.panels] or [(0, 0, image.width, image.height)]
         with stage_timer("markers"):
             labels = [tuple(p.label_bbox) for p in layout.panels if p.label_bbox]
+            panel_labels = layout.labels or [None]
             markers = find_markers(image, boxes, exclude=labels)
-            regions = link_markers(markers, caption, layout.labels or [None])
+            markers += find_named_markers(image, boxes, panel_labels, caption.marker_phrases, markers)
+            regions = link_markers(markers, caption, panel_labels)
     except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
         log.warning("marker stage failed: %s", exc, exc_info=True)
         analysis.markers = [{"error": f"{type(exc).__name__}: {exc}"}]
