@@ -53,3 +53,11 @@ def test_more_cues_more_confidence() -> None:
 @pytest.mark.parametrize("text", [None, "", "   ", "\u0000\u2028", "x" * 20_000, "((([[["])
 def test_odd_text_never_raises(text: str | None) -> None:
     concepts_from_text(text)
+
+
+def test_equal_evidence_goes_to_the_local_class_named_first() -> None:
+    # PLOS ONE 0178565 g004: a histogram whose caption later mentions phylogenetic profiles
+    assert top("Histogram of gene conservation index (GCI) for the 23,633 phylogenetic profiles.") == (
+        "Plots and Charts", "histogram")
+    assert top("Phylogenetic tree of the 73 genome groups, with a histogram of branch lengths.") == (
+        "Plots and Charts", "phylogenetic tree")

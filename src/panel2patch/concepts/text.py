@@ -93,9 +93,11 @@ def _combine(weights: list[float]) -> float:
 
 
 def text_scores(text: str, taxonomy: Taxonomy | None = None) -> dict[str, tuple[float, dict[str, float]]]:
-    """Per global class: (confidence, {local class: confidence}) from the cues in ``text``."""
+    """Per global class: (confidence, {local class: confidence}) from the cues in ``text``,
+    the locals in the order the text first names them."""
     by_global: dict[str, list[CueMatch]] = {}
-    for match in find_cues(text, taxonomy):
+    # in reading order, so that each class's locals are listed in the order the text names them
+    for match in sorted(find_cues(text, taxonomy), key=lambda m: m.start):
         by_global.setdefault(match.global_class, []).append(match)
     scores: dict[str, tuple[float, dict[str, float]]] = {}
     for name, matches in by_global.items():
@@ -127,7 +129,9 @@ def concepts_from_text(
             continue
         local = None
         if locals_:
-            best, best_confidence = max(locals_.items(), key=lambda item: (item[1], item[0]))
+            # equal evidence: the local the text names first ("Histogram of ... phylogenetic
+            # profiles" is a histogram); ``max`` keeps the first of equals, locals are in text order
+            best, best_confidence = max(locals_.items(), key=lambda item: item[1])
             if best_confidence >= min_confidence:
                 local = best
         concepts.append(Concept(name, local, "text", round(confidence, 4)))
