@@ -1,7 +1,8 @@
 """Assemble a figure's hierarchy: panels (from the layout) joined to their text (from the caption).
 
 Panels are joined to sub-captions by printed label; when the image shows no labels, by reading
-order if the caption has exactly one labelled sub-caption per panel; otherwise not at all, and
+order if the caption has exactly one labelled sub-caption per panel, or by place when the
+caption names panels by place ("Left: ...", "Upper panels: ..."); otherwise not at all, and
 the figure says so (``panel_text``) instead of guessing. A single-panel figure has no panel
 level: its panel is the figure itself.
 """
@@ -16,6 +17,7 @@ from panel2patch.captions import CaptionParse, mention_texts_by_panel, subcaptio
 from panel2patch.layout import PanelLayout
 from panel2patch.layout.label_text import parse_label
 from panel2patch.naming import panel_key
+from panel2patch.pipeline.positions import panels_by_position
 from panel2patch.records import FigureMention
 
 
@@ -28,6 +30,7 @@ class PanelText:
 
 def assign_panel_texts(layout: PanelLayout, caption: CaptionParse) -> tuple[list[PanelText], str]:
     """One ``PanelText`` per panel and how they were matched: "label", "reading_order",
+    "position" (the caption names panels by place: "Left: ...", "Upper panels: ..."),
     "single_panel", or "unmatched" (counts could not be reconciled; no text given)."""
     if len(layout.panels) < 2:
         return [], "single_panel"
@@ -39,6 +42,9 @@ def assign_panel_texts(layout: PanelLayout, caption: CaptionParse) -> tuple[list
     elif caption_labels is not None and len(caption_labels) == len(layout.panels):
         chosen = caption_labels
         how = "reading_order"
+    elif (placed := panels_by_position([p.bbox for p in layout.panels], _caption_names(caption))) is not None:
+        chosen = placed
+        how = "position"
     else:
         return [PanelText(None, None, None) for _ in layout.panels], "unmatched"
     texts = []
@@ -49,6 +55,10 @@ def assign_panel_texts(layout: PanelLayout, caption: CaptionParse) -> tuple[list
         own = subcaption_for(caption, label, with_preamble=False).strip()
         texts.append(PanelText(label, own or None, subcaption_for(caption, label, with_preamble=True).strip() or None))
     return texts, how
+
+
+def _caption_names(caption: CaptionParse) -> list[str]:
+    return [label for sub in caption.subcaptions for label in sub.labels]
 
 
 def _caption_sequence(caption: CaptionParse) -> list[str] | None:

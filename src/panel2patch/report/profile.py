@@ -27,7 +27,7 @@ def panel_kind(panel: dict[str, Any]) -> str | None:
 class RunProfile:
     samples: int = 0
     figure_kinds: Counter[str] = field(default_factory=Counter)  # figure / table
-    panel_text: Counter[str] = field(default_factory=Counter)  # label / reading_order / unmatched / single_panel / no_layout
+    panel_text: Counter[str] = field(default_factory=Counter)  # label / reading_order / position / unmatched / single_panel / no_layout
     panels_per_figure: Counter[int] = field(default_factory=Counter)
     compound_figures: int = 0
     panels: int = 0
