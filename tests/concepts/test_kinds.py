@@ -82,3 +82,17 @@ def test_blank_and_tiny_are_other() -> None:
     for crop in (np.zeros((1, 1, 3), np.uint8), np.full((200, 200, 3), 255, np.uint8)):
         decision = panel_kind(crop)
         assert decision.kind is PanelKind.OTHER and decision.source == "fallback"
+
+
+def test_a_caption_naming_a_map_or_drawing_overrules_a_plain_picture_only() -> None:
+    image = {kind: 0.0 for kind in PanelKind}
+    image[PanelKind.MICROGRAPH] = 0.95
+    map_text = {PanelKind.DIAGRAM: 0.6}
+    assert decide_kind(image, map_text).kind is PanelKind.MICROGRAPH  # the pixels had a micrograph's look
+    overruled = decide_kind(image, map_text, plain=True)
+    assert overruled.kind is PanelKind.DIAGRAM and overruled.source == "text"
+    assert decide_kind(image, {PanelKind.DIAGRAM: 0.6, PanelKind.MICROGRAPH: 0.3}, plain=True).kind is PanelKind.MICROGRAPH
+    assert decide_kind(image, {PanelKind.PLOT: 0.9}, plain=True).kind is PanelKind.MICROGRAPH  # pixels know plots
+    assert decide_kind(image, {PanelKind.DIAGRAM: 0.3}, plain=True).kind is PanelKind.MICROGRAPH  # not confident
+    # fluorescence glow on black is a micrograph's own look: a map caption does not overrule it
+    assert panel_kind(synthetic.fluorescence(), "Study locations in Manus Province.").kind is PanelKind.MICROGRAPH

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from panel2patch.concepts import PanelKind, is_image_like, panel_kind
+from panel2patch.concepts import PanelKind, is_image_like, label_figure, panel_kind
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.shared_data
@@ -46,3 +46,13 @@ def test_medpix_radiology_is_image_like(shared_data: Path) -> None:
     assert files
     for path in files:
         assert is_image_like(panel_kind(Image.open(path)).kind), path.name
+
+
+def test_a_map_is_not_a_micrograph(shared_data: Path) -> None:
+    # PLoS ONE 0091296 g001: a shaded map with insets; its pixels alone look like a plain picture
+    image = Image.open(shared_data / "articles" / "stencila_jats" / "plosone-0091296" / "g001.png")
+    caption = "Study locations. Papua New Guinea with details (insets) of Ahus Island, Manus Province, and Karkar Island."
+    labels = label_figure(image, caption)
+    assert labels.kind.kind is not PanelKind.MICROGRAPH
+    assert "Microscopy" not in {c.global_class for c in labels.concepts}
+    assert "Maps" in {c.global_class for c in labels.concepts}

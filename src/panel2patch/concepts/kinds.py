@@ -37,6 +37,8 @@ from panel2patch.concepts.text import concepts_from_text
 
 TEXT_WEIGHT = 0.35
 TEXT_DECIDES_WITHIN = 0.5  # text confidence needed to pick the kind within the pixels' side
+# Kinds a caption may impose on a plain picture (plots and tables: the pixels know better).
+TEXT_OVERRULES_PLAIN_PICTURE = frozenset({PanelKind.DIAGRAM, PanelKind.PHOTO, PanelKind.RADIOLOGY, PanelKind.ENDOSCOPY})
 PICTURE_KINDS = (PanelKind.MICROGRAPH, PanelKind.RADIOLOGY, PanelKind.PHOTO, PanelKind.ENDOSCOPY)
 GRAPHIC_KINDS = (PanelKind.PLOT, PanelKind.DIAGRAM, PanelKind.TABLE)
 
@@ -69,11 +71,26 @@ def blot_score(f: ImageFeatures) -> float:
     return float(np.clip((f.hbands - 0.12) / 0.12, 0.0, 1.0))
 
 
+def _fluorescence(f: ImageFeatures) -> bool:
+    return f.glow > 0.01 and f.dark > 0.25
+
+
+def _stained(f: ImageFeatures) -> bool:
+    return f.pink_purple > 0.3 or (f.brown > 0.08 and f.pink_purple > 0.05)
+
+
+def plain_picture(f: ImageFeatures) -> bool:
+    """A picture with nothing of a micrograph's own look (no fluorescence glow on black, no
+    histological stain): ``micrograph`` is then only the default for pictures, which a
+    caption naming something else (a map, a drawing, a CT scan) may overrule."""
+    return f.usable and not _fluorescence(f) and not _stained(f)
+
+
 def picture_subkinds(f: ImageFeatures) -> dict[PanelKind, float]:
     """How a picture splits over micrograph / radiology / photo / endoscopy (sums to 1)."""
     votes = {PanelKind.MICROGRAPH: 1.0, PanelKind.RADIOLOGY: 0.0, PanelKind.PHOTO: 0.0, PanelKind.ENDOSCOPY: 0.0}
-    fluorescence = f.glow > 0.01 and f.dark > 0.25
-    stained = f.pink_purple > 0.3 or (f.brown > 0.08 and f.pink_purple > 0.05)
+    fluorescence = _fluorescence(f)
+    stained = _stained(f)
     if fluorescence:
         votes[PanelKind.MICROGRAPH] += 2.0
     if stained:
@@ -139,9 +156,19 @@ def _primary_kind(
     return g.kinds_order[0] if g.kinds_order else None
 
 
-def decide_kind(image_scores: dict[PanelKind, float], text_votes: dict[PanelKind, float] | None = None) -> KindDecision:
-    """Pick the kind: the pixels' best, unless the text's votes tip a close call."""
+def decide_kind(image_scores: dict[PanelKind, float], text_votes: dict[PanelKind, float] | None = None,
+                plain: bool = False) -> KindDecision:
+    """Pick the kind: the pixels' best, unless the text's votes tip a close call.
+
+    ``plain``: the pixels saw a picture without a micrograph's own look (``plain_picture``);
+    their ``micrograph`` is then a default, and a text that confidently names another
+    picture or a drawing, and no microscopy at all, decides ("Study locations ... Province":
+    a map; "This illustration ... was drawn by": a drawing)."""
     image_best = max(image_scores, key=lambda k: image_scores[k])
+    if plain and image_best is PanelKind.MICROGRAPH and text_votes and PanelKind.MICROGRAPH not in text_votes:
+        named = max(text_votes, key=lambda k: text_votes[k])
+        if named in TEXT_OVERRULES_PLAIN_PICTURE and text_votes[named] >= TEXT_DECIDES_WITHIN:
+            return KindDecision(named, round(text_votes[named], 4), "text")
     if image_best is PanelKind.OTHER and image_scores[PanelKind.OTHER] >= 1.0:
         if text_votes:
             kind = max(text_votes, key=lambda k: text_votes[k])
@@ -170,4 +197,5 @@ def panel_kind(crop: Image.Image | np.ndarray, text: str | None = None) -> KindD
 
     Never raises: an unreadable, tiny or blank crop is ``other`` (or what the text says).
     """
-    return decide_kind(kind_scores(image_features(crop)), kind_from_text(text) if text else None)
+    features = image_features(crop)
+    return decide_kind(kind_scores(features), kind_from_text(text) if text else None, plain_picture(features))

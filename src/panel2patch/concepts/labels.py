@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from panel2patch.concepts.features import ImageFeatures, image_features
-from panel2patch.concepts.kinds import decide_kind, kind_from_text, kind_scores
+from panel2patch.concepts.kinds import decide_kind, kind_from_text, kind_scores, plain_picture
 from panel2patch.concepts.records import Concept, KindDecision, PanelKind, is_image_like
 from panel2patch.concepts.taxonomy import Taxonomy, load_taxonomy
 from panel2patch.concepts.text import concepts_from_text
@@ -135,7 +135,7 @@ def label_panel(
     scores = kind_scores(features)
     image_decision = decide_kind(scores)
     votes = kind_from_text(panel_text, taxonomy) if panel_text else None
-    kind = decide_kind(scores, votes)
+    kind = decide_kind(scores, votes, plain_picture(features))
     text_concepts = concepts_from_text(panel_text, taxonomy)
     image_concepts = concepts_from_features(features, taxonomy) if features.usable else []
     if features.usable and kind.source == "text" and kind.kind is not image_decision.kind:
@@ -178,7 +178,7 @@ def label_figure(
             continue
         area = float(crop.shape[0] * crop.shape[1])
         total += area
-        kind = decide_kind(kind_scores(f), votes)
+        kind = decide_kind(kind_scores(f), votes, plain_picture(f))
         area_by_kind[kind.kind] = area_by_kind.get(kind.kind, 0.0) + area
         found = concepts_from_features(f, taxonomy)[:1]
         if kind.source == "text":
