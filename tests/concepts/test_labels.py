@@ -56,3 +56,16 @@ def test_label_bad_inputs() -> None:
     assert label_panel(np.zeros((1, 1, 3), np.uint8)).kind.kind is PanelKind.OTHER
     label_panel(np.zeros((1, 1, 3), np.uint8), "CT scan").to_dict()
     label_figure(np.full((50, 50, 3), 255, np.uint8), None, [(0, 0, 0, 0), (5, 5, 4, 4), (-10, -10, 10**6, 10**6)])
+
+
+def test_a_table_image_is_labelled_a_table_by_markup() -> None:
+    from panel2patch.concepts import label_table_image
+
+    labels = label_table_image("Recording system specifications of the hydrophone and its spectral analysis.")
+    assert labels.kind.kind.value == "table" and labels.kind.source == "markup"
+    assert (labels.concepts[0].global_class, labels.concepts[0].source) == ("Tables", "markup")
+    confocal = label_table_image("Confocal microscopy settings used for each dye.")
+    micro = [c for c in confocal.concepts if c.global_class == "Microscopy"]
+    # the caption is about microscopy, but the image is a table: the text concept is kept, halved
+    assert micro and micro[0].confidence < 0.5
+    assert label_table_image(None).concepts[0].global_class == "Tables"

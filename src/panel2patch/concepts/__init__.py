@@ -14,7 +14,7 @@ The cluster path (embeddings → PCA → k-means → an editable cluster table) 
 from panel2patch.concepts.embedders import Embedder, HistogramEmbedder, TorchEmbedder, get_embedder
 from panel2patch.concepts.features import ImageFeatures, image_features
 from panel2patch.concepts.kinds import kind_scores, panel_kind
-from panel2patch.concepts.labels import Labels, combine, concepts_from_image, label_figure, label_panel
+from panel2patch.concepts.labels import Labels, combine, concepts_from_image, label_figure, label_panel, label_table_image
 from panel2patch.concepts.records import IMAGE_LIKE_KINDS, Concept, KindDecision, PanelKind, is_image_like
 from panel2patch.concepts.taxonomy import Taxonomy, load_taxonomy
 from panel2patch.concepts.text import concepts_from_text
@@ -38,6 +38,7 @@ __all__ = [
     "is_image_like",
     "kind_scores",
     "label_figure",
+    "label_table_image",
     "label_panel",
     "load_taxonomy",
     "panel_kind",

@@ -195,6 +195,17 @@ def label_figure(
     return Labels(decision, combine(text_concepts, image_concepts, taxonomy, decision))
 
 
+def label_table_image(caption: str | None = None, taxonomy: Taxonomy | None = None) -> Labels:
+    """Kind and concepts of a ``<table-wrap>`` the article gives as an image: the markup says
+    it is a table, so the pixels are not asked; the caption may add what the table is about."""
+    taxonomy = taxonomy or load_taxonomy()
+    decision = KindDecision(PanelKind.TABLE, 1.0, "markup")
+    table = Concept("Tables", "table", "markup", 1.0)
+    text_concepts = [c for c in concepts_from_text(caption, taxonomy) if c.global_class != "Tables"]
+    others = combine(text_concepts, [], taxonomy, decision) if text_concepts else []
+    return Labels(decision, [table, *others][:MAX_CONCEPTS])
+
+
 def _crop(rgb: np.ndarray, box: Box) -> np.ndarray | None:
     height, width = rgb.shape[:2]
     x0, y0, x1, y1 = (int(v) for v in box)

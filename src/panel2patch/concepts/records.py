@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
-ConceptSource = Literal["text", "image", "combined", "cluster"]
+ConceptSource = Literal["text", "image", "combined", "cluster", "markup"]
 
 
 class PanelKind(StrEnum):
@@ -43,8 +43,8 @@ def is_image_like(kind: PanelKind | str) -> bool:
 class Concept:
     """One concept label: a BIOMEDICA global class, optionally one of its local classes.
 
-    ``source`` says where it came from (caption text, image features, both, or a cluster
-    table); ``confidence`` is in [0, 1] and comparable only within one source.
+    ``source`` says where it came from (caption text, image features, both, a cluster
+    table, or the article's markup: a ``<table-wrap>`` given as an image is a table); ``confidence`` is in [0, 1] and comparable only within one source.
     """
 
     global_class: str
@@ -69,7 +69,7 @@ class KindDecision:
 
     kind: PanelKind
     score: float
-    source: Literal["image", "text", "combined", "fallback"]
+    source: Literal["image", "text", "combined", "fallback", "markup"]
 
     @property
     def image_like(self) -> bool:

@@ -13,9 +13,9 @@ from typing import Any
 from PIL import Image
 
 from panel2patch.captions import parse_caption
-from panel2patch.concepts import label_figure, label_panel
+from panel2patch.concepts import label_figure, label_panel, label_table_image
 from panel2patch.config import ExtractConfig
-from panel2patch.layout import PanelLayout, parse_layout
+from panel2patch.layout import Panel, PanelLayout, parse_layout
 from panel2patch.markers import find_markers, find_named_markers, link_markers
 from panel2patch.naming import region_key
 from panel2patch.pipeline.hierarchy import panel_records
@@ -36,21 +36,26 @@ class FigureAnalysis:
     regions: list[dict[str, Any]] = field(default_factory=list)  # a single-panel figure's regions
 
 
-def _layout(image: Image.Image, config: ExtractConfig) -> tuple[PanelLayout | None, dict[str, Any] | None]:
+def _layout(image: Image.Image, figure: FigureRecord,
+            config: ExtractConfig) -> tuple[PanelLayout | None, dict[str, Any] | None]:
     if config.layout_backend is None:
         return None, None
-    try:
-        with stage_timer("layout"):
-            layout = parse_layout(image, backend=config.layout_backend)
-    except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
-        log.warning("layout failed: %s", exc, exc_info=True)
-        return None, {"error": f"{type(exc).__name__}: {exc}"}
+    if figure.kind == "table":  # a <table-wrap> given as an image is one table: its ruled cells are not panels
+        layout = PanelLayout(image.width, image.height, [Panel((0, 0, image.width, image.height), score=1.0)],
+                             reason="table image (one panel by markup)", backend="markup")
+    else:
+        try:
+            with stage_timer("layout"):
+                layout = parse_layout(image, backend=config.layout_backend)
+        except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
+            log.warning("layout failed: %s", exc, exc_info=True)
+            return None, {"error": f"{type(exc).__name__}: {exc}"}
     info = {k: v for k, v in layout.to_dict().items() if k not in ("panels", "width", "height")}
     return layout, info
 
 
 def analyze_figure(image: Image.Image, figure: FigureRecord, key: str, config: ExtractConfig) -> FigureAnalysis:
-    layout, layout_info = _layout(image, config)
+    layout, layout_info = _layout(image, figure, config)
     labels = [label for label in (layout.labels if layout else []) if label]
     with stage_timer("captions"):
         caption = parse_caption(figure.caption, image_labels=labels or None)
@@ -98,7 +103,10 @@ def _label_concepts(image: Image.Image, figure: FigureRecord, analysis: FigureAn
     own sub-caption: the shared preamble would bias every panel the same way)."""
     try:
         with stage_timer("concepts"):
-            analysis.concepts = label_figure(image, figure.caption).to_dict()
+            if figure.kind == "table":  # a <table-wrap> given as an image: the markup says what it is
+                analysis.concepts = label_table_image(figure.caption).to_dict()
+            else:
+                analysis.concepts = label_figure(image, figure.caption).to_dict()
             for panel in analysis.panels:
                 crop = image.crop(tuple(panel["bbox"]))
                 labels = label_panel(crop, panel["subcaption"]).to_dict()
