@@ -96,3 +96,13 @@ def test_a_caption_naming_a_map_or_drawing_overrules_a_plain_picture_only() -> N
     assert decide_kind(image, {PanelKind.DIAGRAM: 0.3}, plain=True).kind is PanelKind.MICROGRAPH  # not confident
     # fluorescence glow on black is a micrograph's own look: a map caption does not overrule it
     assert panel_kind(synthetic.fluorescence(), "Study locations in Manus Province.").kind is PanelKind.MICROGRAPH
+
+
+def test_the_likelier_side_decides_before_the_best_single_kind() -> None:
+    # a heatmap with a brownish colour map: 54% graphic, split over plot / diagram / table
+    image = {kind: 0.0 for kind in PanelKind}
+    image.update({PanelKind.MICROGRAPH: 0.46, PanelKind.PLOT: 0.30, PanelKind.DIAGRAM: 0.15, PanelKind.TABLE: 0.09})
+    decision = decide_kind(image)
+    assert decision.kind is PanelKind.PLOT and decision.source == "image"
+    image.update({PanelKind.MICROGRAPH: 0.56, PanelKind.PLOT: 0.30, PanelKind.DIAGRAM: 0.14, PanelKind.TABLE: 0.0})
+    assert decide_kind(image).kind is PanelKind.MICROGRAPH

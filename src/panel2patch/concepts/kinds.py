@@ -156,6 +156,18 @@ def _primary_kind(
     return g.kinds_order[0] if g.kinds_order else None
 
 
+def best_of_likelier_side(scores: dict[PanelKind, float]) -> PanelKind:
+    """The best kind on the likelier side, pictures or graphics: a crop 54% graphic is a
+    graphic, though its graphic share splits over plot, diagram and table and its picture
+    share (46%) would beat each of them alone."""
+    best = max(scores, key=lambda k: scores[k])
+    if best is PanelKind.OTHER:
+        return best
+    sides = [[k for k in scores if k is not PanelKind.OTHER and is_image_like(k) == side] for side in (True, False)]
+    likelier = max(sides, key=lambda kinds: sum(scores[k] for k in kinds))
+    return max(likelier, key=lambda k: scores[k]) if likelier else best
+
+
 def decide_kind(image_scores: dict[PanelKind, float], text_votes: dict[PanelKind, float] | None = None,
                 plain: bool = False) -> KindDecision:
     """Pick the kind: the pixels' best, unless the text's votes tip a close call.
@@ -164,7 +176,7 @@ def decide_kind(image_scores: dict[PanelKind, float], text_votes: dict[PanelKind
     their ``micrograph`` is then a default, and a text that confidently names another
     picture or a drawing, and no microscopy at all, decides ("Study locations ... Province":
     a map; "This illustration ... was drawn by": a drawing)."""
-    image_best = max(image_scores, key=lambda k: image_scores[k])
+    image_best = best_of_likelier_side(image_scores)
     if plain and image_best is PanelKind.MICROGRAPH and text_votes and PanelKind.MICROGRAPH not in text_votes:
         named = max(text_votes, key=lambda k: text_votes[k])
         if named in TEXT_OVERRULES_PLAIN_PICTURE and text_votes[named] >= TEXT_DECIDES_WITHIN:

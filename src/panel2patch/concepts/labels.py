@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from panel2patch.concepts.features import ImageFeatures, image_features
-from panel2patch.concepts.kinds import decide_kind, kind_from_text, kind_scores, plain_picture
+from panel2patch.concepts.kinds import best_of_likelier_side, decide_kind, kind_from_text, kind_scores, plain_picture
 from panel2patch.concepts.records import Concept, KindDecision, PanelKind, is_image_like
 from panel2patch.concepts.taxonomy import Taxonomy, load_taxonomy
 from panel2patch.concepts.text import concepts_from_text
@@ -28,6 +28,7 @@ MIN_CONFIDENCE = 0.2
 MAX_CONCEPTS = 3
 DISAGREEMENT_FACTOR = 0.5  # a text concept whose kinds exclude a confident image kind keeps half
 CONFIDENT_KIND = 0.6
+RUNNER_UP_CAP = 0.9  # the second image concept keeps at most this share of the first's confidence
 
 Box = tuple[int, int, int, int]
 
@@ -64,13 +65,16 @@ def image_concept(kind: PanelKind, score: float, f: ImageFeatures, taxonomy: Tax
 def concepts_from_features(f: ImageFeatures, taxonomy: Taxonomy | None = None) -> list[Concept]:
     taxonomy = taxonomy or load_taxonomy()
     scores = kind_scores(f)
-    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    first = best_of_likelier_side(scores)  # the kind decided, then the runner-up by score
+    ranked = sorted(scores.items(), key=lambda item: (item[0] is not first, -item[1]))
     concepts = []
     for rank, (kind, score) in enumerate(ranked[:2]):
         if rank > 0 and score < MIN_IMAGE_SCORE:
             break
         if kind is PanelKind.OTHER and not f.usable:
             return [Concept("Ambiguous", "ambiguous", "image", 0.0)]
+        if rank > 0:  # a kind of the less likely side never outranks the kind decided
+            score = min(score, RUNNER_UP_CAP * ranked[0][1])
         concepts.append(image_concept(kind, score, f, taxonomy))
     return _dedupe(concepts)
 
