@@ -5,6 +5,8 @@
 
 1. soda_mmqc: is each of the 101 human-labelled panels a micrograph? (crop alone, and crop +
    its own sub-caption). Balanced accuracy = mean of the recall of both classes.
+   ``--only soda-e2e``: the same through the whole figure path (our panel split and label
+   reading, not the hand-drawn boxes), panels matched to the answers by printed label.
 2. Hand-judged panel kinds of the article figures: the image-vs-graphics split
    (``is_image_like``) and the confusion of kinds.
 3. MedPix radiology: how often a CT/MR image is called radiology, and how often its case
@@ -65,6 +67,39 @@ def soda(splits: list[str], verbose: bool) -> None:
             if verbose:
                 for line in wrong:
                     print(f"|  | | | | {line} | | |")
+    print()
+
+
+def soda_end_to_end(splits: list[str], verbose: bool) -> None:
+    """The same question through the whole figure path a user runs (``panel2patch figure
+    --json``: our panel split, our label reading, each panel's kind with its sub-caption),
+    panels matched to the soda answers by printed label. A soda panel whose label the layout
+    did not read counts as "not a micrograph" (a miss when it is one)."""
+    from panel2patch.cli.figure import figure_json
+    from panel2patch.images import decode_image_file
+
+    print("## soda_mmqc end to end: `panel2patch figure --json`, panels matched by label\n")
+    print("| split | panels | micrographs | labels not found | balanced acc. | recall micrograph | recall not |")
+    print("|---|---|---|---|---|---|---|")
+    cases = soda_cases()
+    kinds_by_figure: dict[str, dict[str, str]] = {}
+    for figure_id in sorted({c.figure_id for c in cases}):
+        caption = next(c.caption for c in cases if c.figure_id == figure_id)
+        path = DATA_ROOT / figure_id
+        result = figure_json(path, decode_image_file(path), caption, "classical")
+        kinds_by_figure[figure_id] = {p["label"].upper(): p["kind"] for p in result["panels"] if p.get("label")}
+    for split in [*splits, *(["all"] if len(splits) > 1 else [])]:
+        chosen = [c for c in cases if split in ("all", c.split)]
+        found = [kinds_by_figure[c.figure_id].get(c.label.upper()) for c in chosen]
+        truth = [c.truth == "micrograph" for c in chosen]
+        predicted = [kind == PanelKind.MICROGRAPH.value for kind in found]
+        bacc, rpos, rneg = balanced_accuracy(truth, predicted)
+        missing = sum(kind is None for kind in found)
+        print(f"| {split} | {len(chosen)} | {sum(truth)} | {missing} | {bacc:.3f} | {rpos:.3f} | {rneg:.3f} |")
+        if verbose:
+            for case, kind, is_micrograph in zip(chosen, found, predicted, strict=True):
+                if is_micrograph != (case.truth == "micrograph"):
+                    print(f"|  | | | | {case.figure_id.split('/')[-1]}#{case.label} truth={case.truth} got={kind} | | |")
     print()
 
 
@@ -158,12 +193,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--verbose", action="store_true", help="list the soda panels got wrong")
-    parser.add_argument("--only", choices=["soda", "kinds", "medpix", "articles"], default=None)
+    parser.add_argument("--only", choices=["soda", "soda-e2e", "kinds", "medpix", "articles"], default=None)
     parser.add_argument("--articles", metavar="RUN_DIR", default=None, help="also label every figure of this run")
     args = parser.parse_args()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
     if args.only in (None, "soda"):
         soda(splits, args.verbose)
+    if args.only in (None, "soda-e2e"):
+        soda_end_to_end(splits, args.verbose)
     if args.only in (None, "kinds"):
         kinds(splits, args.verbose)
     if args.only in (None, "medpix"):
