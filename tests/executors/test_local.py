@@ -58,3 +58,14 @@ def test_unknown_executor_and_missing_extra_fail_loudly() -> None:
         make_executor("slurm", 2)
     with pytest.raises(MissingExtraError, match=r"pip install 'panel2patch\[ray\]'"):
         require("panel2patch_no_such_module", extra="ray", purpose="the Ray executor")
+
+
+def opencv_threads(_task: int) -> int:
+    import cv2
+
+    return cv2.getNumThreads()
+
+
+def test_pool_workers_run_opencv_on_one_thread() -> None:
+    outcomes = list(make_executor("local", workers=2).run(opencv_threads, [0, 1], max_retries=0))
+    assert [o.result for o in outcomes] == [1, 1]

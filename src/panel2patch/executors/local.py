@@ -32,6 +32,16 @@ class InProcessExecutor:
                         yield Outcome(task, None, _describe(exc), attempt)
 
 
+def one_opencv_thread() -> None:
+    """Worker start-up: OpenCV runs one thread. Its default pool has a thread per core in every
+    worker, so N workers on N cores ran N x N threads; the pool itself is the parallelism."""
+    try:
+        import cv2
+    except ImportError:  # the layout extras are optional; nothing to limit then
+        return
+    cv2.setNumThreads(1)
+
+
 class ProcessPoolExecutorBackend:
     """A pool of worker processes; a task whose worker crashes is retried in a new pool."""
 
@@ -43,7 +53,8 @@ class ProcessPoolExecutorBackend:
         pending = list(range(len(tasks)))
         context = multiprocessing.get_context("spawn")  # no inherited threads or locks
         while pending:
-            with ProcessPoolExecutor(max_workers=min(self.workers, len(pending)), mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=min(self.workers, len(pending)), mp_context=context,
+                                     initializer=one_opencv_thread) as pool:
                 futures: dict[Future[R], int] = {}
                 for i in pending:
                     attempts[i] += 1
