@@ -73,3 +73,15 @@ def test_cli_report_and_missing_run(fixture_run_dir: Path, tmp_path: Path) -> No
     empty.mkdir()
     result = CliRunner().invoke(app, ["report", str(empty)])
     assert result.exit_code == 2
+
+
+def test_a_single_panel_figure_lists_its_regions() -> None:
+    from panel2patch.report.gallery import GalleryItem
+    from panel2patch.report.html_page import gallery_entry
+
+    meta = {"panels": [], "panel_text": "single_panel", "regions": [
+        {"bbox": [420, 630, 470, 690], "panel": 0, "text": "location of the Main Endeavour Field",
+         "marker": {"type": "star", "color": "black", "bbox": [433, 647, 455, 667]}}]}
+    html = gallery_entry(GalleryItem("PMC1762412_g001", "figures/g001.jpg", 664, 926, meta, "Map. MEF marked with a star."))
+    assert "single panel" in html
+    assert "r1 star black" in html and "location of the Main Endeavour Field" in html

@@ -133,6 +133,9 @@ def gallery_entry(item: GalleryItem) -> str:
             f"{pills}<br>{text}{regions}</li>"
         )
     body = f"<ul class=\"panels\">{''.join(panels)}</ul>" if panels else "<p class=\"none\">single panel: the figure pair is the only pair</p>"
+    figure_regions = "".join(_region_entry(i, r, hex_color(0)) for i, r in enumerate(meta.get("regions") or []))
+    if figure_regions:  # a single-panel figure keeps its regions at the figure level
+        body += f"<ul class=\"regions\">{figure_regions}</ul>"
     img = f"<img src=\"{_e(item.image_file)}\" width=\"{item.width}\" height=\"{item.height}\" alt=\"{_e(item.key)}\">"
     return f"<section class=\"fig\" id=\"{_e(item.key)}\"><div>{img}</div><div>{head}{body}</div></section>"
 
