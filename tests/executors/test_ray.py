@@ -166,3 +166,10 @@ def test_cli_starts_and_stops_its_own_cluster(articles: Path, tmp_path: Path) ->
     assert done.returncode == 0, done.stderr[-3000:]
     assert "worker(s), ray" in " ".join(done.stderr.split())
     assert_run_is_whole(out, 3)
+
+
+def test_ray_tasks_run_opencv_on_one_thread(ray_cluster: None) -> None:
+    from tests.executors.test_local import opencv_threads
+
+    outcomes = list(make_executor("ray", 2).run(opencv_threads, [0, 1], max_retries=0))
+    assert [o.result for o in outcomes] == [1, 1]

@@ -42,3 +42,20 @@ def make_executor(name: str, workers: int, **options: Any) -> Executor:
     if name not in _REGISTRY:
         raise ValueError(f"unknown executor {name!r}; available: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[name](workers=workers, **options)
+
+
+def one_opencv_thread() -> None:
+    """Worker start-up: OpenCV runs one thread. Its default pool has a thread per core in every
+    worker, so N workers on N cores ran N x N threads; the pool itself is the parallelism."""
+    try:
+        import cv2
+    except ImportError:  # the layout extras are optional; nothing to limit then
+        return
+    cv2.setNumThreads(1)
+
+
+def on_one_opencv_thread(fn: Callable[[T], R], task: T) -> R:
+    """Run ``fn(task)`` in a worker whose OpenCV runs one thread (for executors without a
+    worker start-up hook, such as Ray tasks)."""
+    one_opencv_thread()
+    return fn(task)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
 
-from panel2patch.executors.base import Outcome, register_executor
+from panel2patch.executors.base import Outcome, one_opencv_thread, register_executor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,16 +30,6 @@ class InProcessExecutor:
                 except Exception as exc:  # a whole-task failure: retry, then report
                     if attempt > max_retries:
                         yield Outcome(task, None, _describe(exc), attempt)
-
-
-def one_opencv_thread() -> None:
-    """Worker start-up: OpenCV runs one thread. Its default pool has a thread per core in every
-    worker, so N workers on N cores ran N x N threads; the pool itself is the parallelism."""
-    try:
-        import cv2
-    except ImportError:  # the layout extras are optional; nothing to limit then
-        return
-    cv2.setNumThreads(1)
 
 
 class ProcessPoolExecutorBackend:

@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from panel2patch.executors.base import Outcome, register_executor
+from panel2patch.executors.base import Outcome, on_one_opencv_thread, register_executor
 from panel2patch.extras import require
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ class RayExecutor:
 
     def _run(self, fn: Callable[[T], R], tasks: Sequence[T], max_retries: int) -> Iterator[Outcome[T, R]]:
         ray = self.ray
-        remote_fn = ray.remote(num_cpus=1, max_retries=0, retry_exceptions=False)(fn)
+        remote_fn = ray.remote(num_cpus=1, max_retries=0, retry_exceptions=False)(on_one_opencv_thread)
         cpus = int(ray.cluster_resources().get("CPU", self.workers)) or self.workers
         window = max(IN_FLIGHT_PER_CPU * cpus, 2)
         queue = list(range(len(tasks)))
@@ -90,7 +90,7 @@ class RayExecutor:
                 while queue and len(in_flight) < window:
                     i = queue.pop()
                     attempts[i] += 1
-                    in_flight[remote_fn.remote(tasks[i])] = i
+                    in_flight[remote_fn.remote(fn, tasks[i])] = i
                 (ready,), _ = ray.wait(list(in_flight), num_returns=1)
                 i = in_flight.pop(ready)
                 try:
