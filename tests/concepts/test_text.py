@@ -61,3 +61,14 @@ def test_equal_evidence_goes_to_the_local_class_named_first() -> None:
         "Plots and Charts", "histogram")
     assert top("Phylogenetic tree of the 73 genome groups, with a histogram of branch lengths.") == (
         "Plots and Charts", "phylogenetic tree")
+
+
+def test_a_scale_bar_is_a_microscopy_cue_only_at_microscope_scale() -> None:
+    # ZooKeys 119 (PMC3192425): plates of beetle larvae photographed with a 5 mm scale bar
+    plate = "Morphs presenting color variability of L2 larvae of Epomis dejeani. Scale bar 5 mm."
+    assert "Microscopy" not in {c.global_class for c in concepts_from_text(plate)}
+    assert not any(m.global_class == "Microscopy" for m in find_cues(plate))
+    assert any(m.cue == "scale bar" for m in find_cues("Confocal images of HeLa cells. Scale bar, 10 \u00b5m."))
+    mixed = "Whole mount (A) and section (B). Scale bars: 1 mm (A) and 20 \u00b5m (B)."
+    assert any(m.cue == "scale bars" for m in find_cues(mixed))
+    assert any(m.cue == "scale bar" for m in find_cues("Kymograph; scale bar = 10 minutes."))  # no length given

@@ -29,6 +29,13 @@ _ANTIBODY = re.compile(r"(?:\banti|α|\balpha)-?$", re.IGNORECASE)
 _REFERENCE = re.compile(r"^(?:table|tables|figure|figures|fig|movie|video)s?$", re.IGNORECASE)
 _NUMBER_AFTER = re.compile(r"^\.?\s*S?\d")
 _NUMBER_BEFORE = re.compile(r"\bS\d+\s*$")  # "S2 Table" (PLOS style)
+# A scale bar is a microscopy cue only at microscope scale: "Scale bar 5 mm" under a plate of
+# beetle larvae is a specimen photograph. The rest of a scale bar's sentence, and its lengths.
+_SCALE_SENTENCE = re.compile(r"\b(?:scale\s*)?bars?\b(?:[^.;]|\.\d)*", re.IGNORECASE)
+_LENGTH = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?P<unit>nm|[µμu]m|microns?|micromet\w*|mm|cm|m|millimet\w*)(?!\w)",
+                     re.IGNORECASE)
+_MACRO_UNITS = frozenset({"mm", "cm", "m", "millimeter", "millimetre", "millimeters", "millimetres"})
+_SCALE_BAR_CUES = frozenset({"scale bar", "scale bars", "bar ="})
 
 
 @dataclass(frozen=True)
@@ -47,9 +54,12 @@ def find_cues(text: str, taxonomy: Taxonomy | None = None) -> list[CueMatch]:
     if not text.strip():
         return []
     lowered = text.casefold()
+    macro_only = _macro_scale_only(text)
     matches: list[CueMatch] = []
     for g in taxonomy.classes:
         for cue in g.cues:
+            if macro_only and cue.text.casefold() in _SCALE_BAR_CUES:
+                continue
             start = _first_match(cue, text, lowered)
             if start is not None:
                 matches.append(CueMatch(g.name, None, cue.text, cue.weight, start))
@@ -59,6 +69,13 @@ def find_cues(text: str, taxonomy: Taxonomy | None = None) -> list[CueMatch]:
                 if start is not None:
                     matches.append(CueMatch(g.name, local.name, cue.text, cue.weight, start))
     return matches
+
+
+def _macro_scale_only(text: str) -> bool:
+    """Every scale bar length the text gives is in millimetres or larger (and there is one)."""
+    units = {length.group("unit").casefold()
+             for sentence in _SCALE_SENTENCE.finditer(text) for length in _LENGTH.finditer(sentence.group(0))}
+    return bool(units) and units <= _MACRO_UNITS
 
 
 @lru_cache(maxsize=None)
