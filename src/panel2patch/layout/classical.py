@@ -28,6 +28,7 @@ from panel2patch.layout.label_hits import (
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
 from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
+from panel2patch.layout.label_spots import expected_spots, widened
 from panel2patch.layout.label_text import SIZE_BAND, Chosen, Reading, choose_sequence, missing_indices, parse_label
 from panel2patch.layout.records import Panel, PanelLayout
 from panel2patch.layout.splitting import split_unlabeled
@@ -123,7 +124,11 @@ class ClassicalBackend:
             # the next-ranked candidates are read only for holes; a piece left without a
             # label looks among the readings there are (reading more for it cost 10% more
             # OCR for 4 of 1021 synthetic dev labels, none on the real dev figures)
-            extra = self._read(rgb, canvas, reserve) if holes else []
+            spots = expected_spots(chosen, piece_boxes, after_last=not holes)
+            if spots:
+                extra = self._read_spots(rgb, canvas, spots)
+            else:
+                extra = self._read(rgb, canvas, _at_label_size(reserve, chosen)) if holes else []
             chosen = _fill_holes_from(extra, chosen, style)
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
@@ -150,6 +155,16 @@ class ClassicalBackend:
     def _read(self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate]) -> list[Reading]:
         texts = self.reader.read([_label_crop(rgb, canvas, c) for c in candidates])
         return [Reading(c.box, text, conf) for c, (text, conf) in zip(candidates, texts) if text]
+
+    def _read_spots(self, rgb: np.ndarray, canvas: Canvas, spots: list[WorkBox]) -> list[Reading]:
+        """Read where labels are expected (``label_spots``); light type on a dark spot."""
+        crops = []
+        for spot in spots:
+            x0, y0, x1, y1 = spot
+            dark = float(canvas.gray[y0:y1, x0:x1].mean()) >= 128
+            crops.append(LabelCandidate(widened(spot, canvas.width, canvas.height), dark, 1, 0.0))
+        texts = self.reader.read([_label_crop(rgb, canvas, c) for c in crops])
+        return [Reading(spot, text, conf) for spot, (text, conf) in zip(spots, texts) if text]
 
     def _panel(
         self, canvas: Canvas, box: WorkBox, hit: LabelHit | None, width: int, height: int, count: int
@@ -192,6 +207,14 @@ def _unlabelled(piece_boxes: list[WorkBox], chosen: list[Chosen]) -> list[WorkBo
 def _inside(box: WorkBox, label: WorkBox) -> bool:
     """The label's centre lies in ``box``."""
     return containing([box], ((label[0] + label[2]) / 2, (label[1] + label[3]) / 2)) is not None
+
+
+def _at_label_size(candidates: list[LabelCandidate], chosen: list[Chosen]) -> list[LabelCandidate]:
+    """Candidates within the size band of the labels chosen: only they can fill a hole
+    (a sequence is chosen among readings of one size)."""
+    heights = sorted(c.reading.box[3] - c.reading.box[1] for c in chosen)
+    median = heights[len(heights) // 2]
+    return [c for c in candidates if median / SIZE_BAND <= c.height <= median * SIZE_BAND]
 
 
 def _cased(chosen: Chosen, style: str) -> Chosen:

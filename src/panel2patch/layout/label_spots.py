@@ -1,0 +1,78 @@
+"""Where the labels not yet read should be: the figure's own label placement.
+
+A figure places its labels alike in every panel (the top-left corner, a fixed inset).
+When the labels read so far sit at one offset from the corner of their gutter pieces,
+a piece without a label is looked at there, whether or not a candidate was found at
+that spot (a label drawn on a busy picture has no clear margin, so the candidate
+search never offers it). Only one crop per such piece is read, and a read is kept only
+where it continues the sequence (see ``classical``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+from panel2patch.layout.geometry import containing
+from panel2patch.layout.gutters import WorkBox
+from panel2patch.layout.label_text import Chosen
+
+PLACEMENT_SPREAD = 0.75  # offsets of the labels read agree within this many label heights
+MAX_SPOTS = 12  # pieces looked at per figure
+SPOT_MARGIN = 0.25  # the crop read is widened by this many label heights on each side
+
+
+def expected_spots(
+    chosen: Sequence[Chosen], piece_boxes: Sequence[WorkBox], after_last: bool = False
+) -> list[WorkBox]:
+    """The label box expected in each gutter piece without a chosen label, where the
+    labels read sit at one offset from their piece's top-left corner; [] when they do
+    not agree. ``after_last``: only pieces after the last label's piece in reading order
+    (the sequence has no hole, so only its end may be missing; unlabelled pieces before
+    it are mostly parts of labelled panels)."""
+    if len(piece_boxes) < 3 or len(chosen) < 2:
+        return []
+    boxes = list(piece_boxes)
+    owners: dict[int, list[Chosen]] = {}
+    for c in chosen:
+        box = c.reading.box
+        owner = containing(boxes, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+        if owner is not None:
+            owners.setdefault(owner, []).append(c)
+    if any(len(labels) > 1 for labels in owners.values()):
+        return []  # one piece holds several labels: pieces are not panels
+    placed = [(boxes[i], labels[0].reading.box) for i, labels in owners.items()]
+    if len(placed) < 2:
+        return []
+    height = statistics.median(b[3] - b[1] for _, b in placed)
+    width = statistics.median(b[2] - b[0] for _, b in placed)
+    dx = [(b[0] - p[0]) / height for p, b in placed]
+    dy = [(b[1] - p[1]) / height for p, b in placed]
+    if max(dx) - min(dx) > PLACEMENT_SPREAD or max(dy) - min(dy) > PLACEMENT_SPREAD:
+        return []
+    off_x, off_y = statistics.median(dx) * height, statistics.median(dy) * height
+    last = max(owners, key=lambda i: owners[i][0].index) if after_last else None
+    out = []
+    for i, piece in enumerate(boxes):
+        if last is not None and not _after(piece, boxes[last]):
+            continue
+        x0, y0 = round(piece[0] + off_x), round(piece[1] + off_y)
+        spot = (max(piece[0], x0), max(piece[1], y0), min(piece[2], x0 + round(width)), min(piece[3], y0 + round(height)))
+        if i not in owners and spot[2] - spot[0] >= 0.5 * width and spot[3] - spot[1] >= 0.8 * height:
+            out.append(spot)
+    return out[:MAX_SPOTS]
+
+
+def widened(spot: WorkBox, width: int, height: int) -> WorkBox:
+    """``spot`` with SPOT_MARGIN label heights around it (the labels' offset varies a
+    little), clipped to the image."""
+    m = round(SPOT_MARGIN * (spot[3] - spot[1]))
+    return (max(0, spot[0] - m), max(0, spot[1] - m), min(width, spot[2] + m), min(height, spot[3] + m))
+
+
+def _after(piece: WorkBox, last: WorkBox) -> bool:
+    """``piece`` comes after ``last`` reading rows left to right: in a lower row, or
+    beside it to the right."""
+    lower = piece[1] >= (last[1] + last[3]) / 2
+    beside = piece[1] < last[3] and piece[3] > last[1] and piece[0] >= last[2]
+    return lower or beside

@@ -1,0 +1,71 @@
+"""Labels with no candidate are read where the figure places its other labels."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import ImageDraw
+
+from panel2patch.layout import parse_layout
+from panel2patch.layout.label_spots import expected_spots
+from panel2patch.layout.label_text import Chosen, Reading
+
+from .fakes import grid_figure
+
+# a 2 x 3 grid of gutter pieces (work pixels)
+PIECES = [(10 + c * 210, 10 + r * 160, 200 + c * 210, 150 + r * 160) for r in range(2) for c in range(3)]
+
+
+def _label(index: int, piece: int, dx: int = 6, dy: int = 5) -> Chosen:
+    x0, y0 = PIECES[piece][0] + dx, PIECES[piece][1] + dy
+    return Chosen(Reading((x0, y0, x0 + 12, y0 + 16), "ABCDEF"[index], 0.9), index, "ABCDEF"[index])
+
+
+def test_spots_lie_at_the_offset_the_labels_read_share() -> None:
+    chosen = [_label(0, 0), _label(2, 2, dx=7), _label(3, 3, dy=6)]
+    spots = expected_spots(chosen, PIECES)
+    assert len(spots) == 3  # pieces 1, 4 and 5
+    for spot, piece in zip(spots, (PIECES[1], PIECES[4], PIECES[5])):
+        assert abs(spot[0] - (piece[0] + 6)) <= 1 and abs(spot[1] - (piece[1] + 5)) <= 1
+        assert spot[2] - spot[0] == 12 and spot[3] - spot[1] == 16
+
+
+def test_no_spots_when_the_labels_sit_at_different_places() -> None:
+    # one label at the corner, one in the middle of its piece: no placement to follow
+    chosen = [_label(0, 0), _label(1, 1, dx=80, dy=60), _label(2, 2)]
+    assert expected_spots(chosen, PIECES) == []
+    assert len(expected_spots([_label(0, 0), _label(1, 1, dx=14), _label(2, 2)], PIECES)) == 3  # within 0.75 heights
+
+
+def test_no_spots_when_one_piece_holds_two_labels() -> None:
+    # a piece with two labels is not a panel: the pieces say nothing about placement
+    chosen = [_label(0, 0), _label(1, 0, dx=100), _label(2, 2)]
+    assert expected_spots(chosen, PIECES) == []
+
+
+def test_after_last_only_looks_past_the_last_label() -> None:
+    chosen = [_label(0, 0), _label(1, 1), _label(2, 2)]
+    spots = expected_spots(chosen, PIECES, after_last=True)
+    assert [s[1] >= PIECES[3][1] for s in spots] == [True, True, True]
+    chosen = [_label(0, 0), _label(1, 1), _label(2, 3), _label(3, 4)]
+    assert expected_spots(chosen, PIECES, after_last=True) == [_spot_in(5)]
+
+
+def _spot_in(piece: int) -> tuple[int, int, int, int]:
+    x0, y0 = PIECES[piece][0] + 6, PIECES[piece][1] + 5
+    return (x0, y0, x0 + 12, y0 + 16)
+
+
+def test_labels_without_clear_margin_are_read_at_the_shared_spot() -> None:
+    """B and E touch a bright stroke (a scale bar's frame), so no candidate is found for
+    them; the other labels sit at one inset from their panels' corners, and B and E are
+    read there (a label box, not inferred from the sequence)."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    fig = grid_figure(2, 3, ["micrograph"], labels=list("ABCDEF"), label_position="inside", seed=1)
+    draw = ImageDraw.Draw(fig.image)
+    for i in (1, 4):
+        x0, y0 = fig.boxes[i][:2]
+        draw.line([(x0 + 1, y0 + 6), (x0 + 40, y0 + 6)], fill=(230, 230, 230), width=1)
+        draw.line([(x0 + 4, y0 + 1), (x0 + 4, y0 + 30)], fill=(230, 230, 230), width=1)
+    layout = parse_layout(fig.image)
+    assert layout.labels == list("ABCDEF")
+    assert all(panel.label_bbox is not None for panel in layout.panels)
