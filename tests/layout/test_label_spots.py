@@ -7,7 +7,7 @@ from PIL import ImageDraw
 
 from panel2patch.layout import parse_layout
 from panel2patch.layout.label_spots import expected_spots
-from panel2patch.layout.label_text import Chosen, Reading
+from panel2patch.layout.label_text import Chosen, Reading, choose_sequence, partial_letters
 
 from .fakes import grid_figure
 
@@ -36,10 +36,21 @@ def test_no_spots_when_the_labels_sit_at_different_places() -> None:
     assert len(expected_spots([_label(0, 0), _label(1, 1, dx=14), _label(2, 2)], PIECES)) == 3  # within 0.75 heights
 
 
-def test_no_spots_when_one_piece_holds_two_labels() -> None:
-    # a piece with two labels is not a panel: the pieces say nothing about placement
-    chosen = [_label(0, 0), _label(1, 0, dx=100), _label(2, 2)]
-    assert expected_spots(chosen, PIECES) == []
+def test_a_piece_with_two_labels_gives_no_offset_and_no_spot() -> None:
+    # piece 0 holds two panels (A, B at different insets): the offset comes from C and D
+    chosen = [_label(0, 0, dx=100, dy=40), _label(1, 0, dx=150, dy=40), _label(2, 2), _label(3, 3)]
+    assert expected_spots(chosen, PIECES) == [_spot_in(1), _spot_in(4), _spot_in(5)]
+    # with one single-label piece only, nothing to compare: no spots
+    assert expected_spots(chosen[:3], PIECES) == []
+
+
+def test_partial_letters_show_where_labels_sit_before_a_sequence_is_accepted() -> None:
+    # every other letter read (B, D, F, H): too incomplete for a sequence (4 of 8),
+    # enough to show where labels sit
+    readings = [Reading((10 + 100 * i, 10, 22 + 100 * i, 26), t, 0.9) for i, t in enumerate("BDFH")]
+    assert choose_sequence(readings) == (None, [])
+    assert [c.text for c in partial_letters(readings)] == list("BDFH")
+    assert partial_letters(readings[:2]) == []
 
 
 def test_after_last_only_looks_past_the_last_label() -> None:
@@ -69,3 +80,20 @@ def test_labels_without_clear_margin_are_read_at_the_shared_spot() -> None:
     layout = parse_layout(fig.image)
     assert layout.labels == list("ABCDEF")
     assert all(panel.label_bbox is not None for panel in layout.panels)
+
+
+def test_a_flat_spot_is_not_read() -> None:
+    """A spot on blank page or a flat picture area holds no label: no OCR crop for it."""
+    import numpy as np
+
+    from panel2patch.layout.canvas import build_canvas
+    from panel2patch.layout.classical import _has_glyph_contrast
+    from panel2patch.layout.config import LayoutConfig
+
+    image = np.full((200, 300, 3), 255, np.uint8)
+    image[20:36, 20:26] = 0  # a glyph stroke
+    image[100:180, 100:280] = 90  # a flat grey area
+    canvas = build_canvas(image, LayoutConfig())
+    assert _has_glyph_contrast(canvas, (16, 16, 32, 40))
+    assert not _has_glyph_contrast(canvas, (200, 20, 216, 40))  # page
+    assert not _has_glyph_contrast(canvas, (150, 120, 166, 140))  # flat grey

@@ -29,7 +29,15 @@ from panel2patch.layout.label_reader import LabelReader, get_label_reader
 from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
 from panel2patch.layout.label_spots import expected_spots, widened
-from panel2patch.layout.label_text import SIZE_BAND, Chosen, Reading, choose_sequence, missing_indices, parse_label
+from panel2patch.layout.label_text import (
+    SIZE_BAND,
+    Chosen,
+    Reading,
+    choose_sequence,
+    missing_indices,
+    parse_label,
+    partial_letters,
+)
 from panel2patch.layout.records import Panel, PanelLayout
 from panel2patch.layout.splitting import split_unlabeled
 
@@ -37,6 +45,7 @@ MAX_ASPECT = 30.0  # longer / shorter side beyond which a figure is not split
 CROP_PAD = 0.12  # padding around a label crop, in label heights
 FIRST_ROUND = 5  # candidates read first
 FIRST_ROUND_SINGLE = 4  # ... when the gutters find a single panel
+SPOT_CONTRAST = 80  # grey levels between glyph and ground for a label spot to be read
 HOLE_ROUND = 0.5  # letters missing from the sequence: read this share of the limit more
 
 
@@ -114,6 +123,10 @@ class ClassicalBackend:
         found = find_label_candidates(canvas, limit + round(HOLE_ROUND * limit))
         candidates, reserve = found[:limit], found[limit:]
         style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces)
+        if style is None and (spots := expected_spots(partial_letters(readings), piece_boxes)):
+            # too many letters missed for a sequence: read the rest where those read sit
+            readings = readings + self._read_spots(rgb, canvas, spots)
+            style, chosen = choose_sequence(readings)
         holes = missing_indices(chosen)
         if style is None and pieces >= 2 and has_thin_type(canvas):
             seen = {c.box for c in found}
@@ -158,6 +171,9 @@ class ClassicalBackend:
 
     def _read_spots(self, rgb: np.ndarray, canvas: Canvas, spots: list[WorkBox]) -> list[Reading]:
         """Read where labels are expected (``label_spots``); light type on a dark spot."""
+        spots = [spot for spot in spots if _has_glyph_contrast(canvas, spot)]
+        if not spots:
+            return []
         crops = []
         for spot in spots:
             x0, y0, x1, y1 = spot
@@ -195,6 +211,14 @@ def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> n
     if top or left or bottom or right:
         crop = cv2.copyMakeBorder(crop, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(255, 255, 255))
     return np.ascontiguousarray(crop)
+
+
+def _has_glyph_contrast(canvas: Canvas, spot: WorkBox) -> bool:
+    """Something is drawn at ``spot``: its grey values spread like glyph on ground (a
+    blank plot corner or a flat picture area holds no label and is not read)."""
+    x0, y0, x1, y1 = spot
+    pixels = canvas.gray[y0:y1, x0:x1]
+    return pixels.size > 0 and int(pixels.max()) - int(pixels.min()) >= SPOT_CONTRAST
 
 
 def _unlabelled(piece_boxes: list[WorkBox], chosen: list[Chosen]) -> list[WorkBox]:

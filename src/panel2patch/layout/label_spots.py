@@ -39,9 +39,8 @@ def expected_spots(
         owner = containing(boxes, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
         if owner is not None:
             owners.setdefault(owner, []).append(c)
-    if any(len(labels) > 1 for labels in owners.values()):
-        return []  # one piece holds several labels: pieces are not panels
-    placed = [(boxes[i], labels[0].reading.box) for i, labels in owners.items()]
+    # a piece with several labels holds several panels: it says nothing of the offset
+    placed = [(boxes[i], labels[0].reading.box) for i, labels in owners.items() if len(labels) == 1]
     if len(placed) < 2:
         return []
     height = statistics.median(b[3] - b[1] for _, b in placed)

@@ -26,6 +26,7 @@ MAX_HOLE = 3  # consecutive labels may skip at most this many letters (missed re
 MIN_LABEL_SPACING = 2.5  # label centres lie at least this many label heights apart
 MIN_LETTER_COMPLETENESS = 0.55  # share of the letters up to the last one that were read
 MIN_DIGIT_COMPLETENESS = 0.75  # numbers: ticks 1, 2, 3 are complete too, so this adds little risk
+MIN_PARTIAL = 3  # letters of an incomplete sequence that still show where labels sit
 BAND_GAP = 3.0  # labels of one row (column) of panels may be offset by up to this many heights
 
 
@@ -93,6 +94,14 @@ def choose_sequence(readings: Sequence[Reading]) -> tuple[str | None, list[Chose
     if style == "letter":
         style, chosen = _resolve_case(chosen)
     return style, sorted(chosen, key=lambda c: c.index)
+
+
+def partial_letters(readings: Sequence[Reading]) -> list[Chosen]:
+    """Letters that would form a sequence but for its completeness (A, C, E, G read;
+    B, D, F missed): where the labels are, not yet which labels there are."""
+    options = [(r, p) for r in readings for p in parse_label(r.text) if p.style == "letter"]
+    chosen = _consistent_subset(options)
+    return chosen if len(chosen) >= MIN_PARTIAL else []
 
 
 def _consistent_subset(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
