@@ -97,3 +97,31 @@ def test_a_flat_spot_is_not_read() -> None:
     assert _has_glyph_contrast(canvas, (16, 16, 32, 40))
     assert not _has_glyph_contrast(canvas, (200, 20, 216, 40))  # page
     assert not _has_glyph_contrast(canvas, (150, 120, 166, 140))  # flat grey
+
+
+def test_roman_numerals_are_continued_at_the_spots_of_those_read() -> None:
+    """i, ii, iii read in the top row; iv, v, vi sit at the same inset in the bottom row
+    but had no candidate: read at their spots, they continue the numerals."""
+    import numpy as np
+
+    from panel2patch.layout.canvas import build_canvas
+    from panel2patch.layout.classical import ClassicalBackend
+    from panel2patch.layout.config import LayoutConfig
+
+    rgb = np.full((340, 650, 3), 255, np.uint8)
+    canvas = build_canvas(rgb, LayoutConfig())
+    numerals = ["i", "ii", "iii", "iv", "v", "vi"]
+    read = [Chosen(_label(k, k).reading, k, numerals[k]) for k in range(3)]
+    read = [Chosen(Reading(c.reading.box, c.text, 0.9), c.index, c.text) for c in read]
+    backend = ClassicalBackend(LayoutConfig())
+    backend._read_in_rounds = lambda *args: ("roman", read, [c.reading for c in read])
+    looked_at = []
+
+    def read_spots(rgb, canvas, spots):
+        looked_at.extend(spots)
+        return [Reading(s, numerals[3 + k], 0.9) for k, s in enumerate(spots)]
+
+    backend._read_spots = read_spots
+    style, hits = backend._find_labels(rgb, canvas, PIECES)
+    assert looked_at == [_spot_in(3), _spot_in(4), _spot_in(5)]
+    assert style == "roman" and [h.text for h in hits] == numerals
