@@ -33,7 +33,9 @@ def test_no_spots_when_the_labels_sit_at_different_places() -> None:
     # one label at the corner, one in the middle of its piece: no placement to follow
     chosen = [_label(0, 0), _label(1, 1, dx=80, dy=60), _label(2, 2)]
     assert expected_spots(chosen, PIECES) == []
-    assert len(expected_spots([_label(0, 0), _label(1, 1, dx=14), _label(2, 2)], PIECES)) == 3  # within 0.75 heights
+    # insets that differ by a label height still agree (labels placed by hand); by two, not
+    assert len(expected_spots([_label(0, 0), _label(1, 1, dx=22), _label(2, 2)], PIECES)) == 3
+    assert expected_spots([_label(0, 0), _label(1, 1, dx=38), _label(2, 2)], PIECES) == []
 
 
 def test_a_piece_with_two_labels_gives_no_offset_and_no_spot() -> None:

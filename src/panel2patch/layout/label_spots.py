@@ -17,7 +17,7 @@ from panel2patch.layout.geometry import containing
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.label_text import Chosen
 
-PLACEMENT_SPREAD = 0.75  # offsets of the labels read agree within this many label heights
+PLACEMENT_SPREAD = 1.2  # offsets of the labels read agree within this many label heights
 MAX_SPOTS = 12  # pieces looked at per figure
 SPOT_MARGIN = 0.25  # the crop read is widened by this many label heights on each side
 
