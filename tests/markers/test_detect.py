@@ -313,3 +313,55 @@ def test_lattice_fringes_on_a_ring_are_not_a_dashed_circle():
         draw.line([(cx, cy - 5), (cx, cy + 5)], fill=(255, 255, 255), width=2)
     found = find_markers(jpeg(panel, 85), [(0, 0, panel.width, panel.height)])
     assert not [m for m in found if m.type == "circle"], [(m.type, m.style, m.bbox) for m in found]
+
+
+def _pale_specimen_photo(seed: int = 5) -> Image.Image:
+    """A specimen photographed on pale paper: a brown body down the left, paper elsewhere."""
+    rng = np.random.default_rng(seed)
+    paper = np.clip(232 + rng.normal(0, 4, (320, 260)), 0, 255)
+    image = np.repeat(paper[:, :, None], 3, axis=2)
+    body = np.asarray(textured_panel(110, 320, seed=seed, mean=120.0)).astype(np.float64)
+    image[:, :110] = body * np.array([1.25, 0.9, 0.55])
+    return Image.fromarray(np.clip(image, 0, 255).astype(np.uint8))
+
+
+def test_small_box_on_pale_paper_beside_the_specimen_is_not_a_frame():
+    """Page-like ground around a box makes it a picture's frame only when the box is large
+    enough to frame one; a zoom box a fifth of the panel wide on the paper is a marker."""
+    canvas = drawing.Canvas(_pale_specimen_photo())
+    true = drawing.box(canvas, (140.0, 200.0, 195.0, 240.0), "cyan", 3.0)
+    image = jpeg(canvas.finish(), 90)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+def test_frame_around_the_whole_picture_on_a_page_is_still_no_marker():
+    """The counterpart: a thin frame drawn round a picture set on white page is its frame."""
+    figure = Image.new("RGB", (460, 360), "white")
+    figure.paste(textured_panel(seed=6), (20, 20))
+    ImageDraw.Draw(figure).rectangle([18, 18, 441, 341], outline=(255, 0, 0), width=2)
+    found = find_markers(figure, [(0, 0, figure.width, figure.height)])
+    assert not [m for m in found if m.type in ("box", "dashed_box")], [(m.type, m.bbox) for m in found]
+
+
+@pytest.mark.parametrize("color", ["red", "cyan", "blue"])
+def test_one_pixel_coloured_box_washed_out_by_jpeg(color):
+    """JPEG keeps colour at half resolution: a one-pixel coloured line keeps its hue but only
+    half its saturation, below the ink limits; it is still a ridge of colour."""
+    canvas = drawing.Canvas(textured_panel(seed=7, mean=150.0))
+    true = drawing.box(canvas, (130.0, 80.0, 250.0, 190.0), color, 1.0)
+    image = jpeg(canvas.finish(), 70)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+def test_letters_of_a_thin_font_are_not_line_boxes():
+    """Thin rings of lettering ("0", "D", "O") are too small for a washed-out line box."""
+    panel = textured_panel(seed=8, mean=70.0)
+    draw = ImageDraw.Draw(panel)
+    font = drawing.load_font(18, "DejaVuSans.ttf")
+    draw.text((40, 40), "DOD 0O0", fill=(240, 240, 240), font=font)
+    draw.text((200, 250), "O D", fill=(255, 60, 60), font=font)
+    image = jpeg(panel, 70)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert not [m for m in found if m.type in ("box", "circle")], [(m.type, m.bbox) for m in found]

@@ -352,6 +352,31 @@ def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
     return out
 
 
+def line_outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+    """Solid boxes and circles of thin lines found as ridges (``colors._ridges``), whose
+    colour JPEG washed below the ink limits. Without the ink's purity to go by, the ring
+    must stand alone: its colour rare inside it and around it (not a cell's bright rim in
+    a field of such rims)."""
+    stats = comps.stats
+    out: list[Found] = []
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    # Small thin rings are the counters of letters and digits ("0", "D"); zoom boxes are larger.
+    for label in np.flatnonzero((np.minimum(w, h) >= 2.5 * ctx.outline_min) & (area <= 0.6 * w * h)):
+        if label == 0:
+            continue
+        blob = comps.blob(int(label))
+        fit = fit_outline(blob) if blob is not None else None
+        x, y, bw, bh = (int(v) for v in stats[label, :4])
+        if fit is None or is_frame((x, y, x + bw, y + bh), ctx, round_=fit.type == CIRCLE):
+            continue
+        if not _lone_outline(comps.mask, (x, y, x + bw, y + bh), fit.stroke, inner_max=0.1, ring_max=0.15):
+            continue
+        ix0, iy0, ix1, iy1 = fit.interior
+        out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(0.5), color, None, None, fit.style,
+                         (x + ix0 - 1, y + iy0 - 1, x + ix1 - 1, y + iy1 - 1)))
+    return out
+
+
 def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context) -> list[Found]:
     """Axis-aligned boxes whose sides touch picture content of their own colour (a purple
     box over hematoxylin-purple nuclei): find long straight horizontal and vertical runs,
@@ -389,18 +414,19 @@ def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context) -> list
     return out
 
 
-def _lone_outline(mask: np.ndarray, bbox: tuple[int, int, int, int], stroke: float) -> bool:
+def _lone_outline(mask: np.ndarray, bbox: tuple[int, int, int, int], stroke: float,
+                  inner_max: float = 0.4, ring_max: float = 0.35) -> bool:
     """The outline's colour is rare inside it and just outside it (a drawn box, not the
     edges of a stripe pattern or of a letter)."""
     x0, y0, x1, y1 = bbox
     pad = int(stroke) + 2
     inner = mask[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
-    if inner.size == 0 or float(inner.mean()) > 0.4:
+    if inner.size == 0 or float(inner.mean()) > inner_max:
         return False
     outer = mask[max(0, y0 - 2 * pad):y1 + 2 * pad, max(0, x0 - 2 * pad):x1 + 2 * pad].astype(np.float64)
     ring_sum = float(outer.sum()) - float(mask[y0:y1, x0:x1].sum())
     ring_area = outer.size - (y1 - y0) * (x1 - x0)
-    return ring_area <= 0 or ring_sum / ring_area <= 0.35
+    return ring_area <= 0 or ring_sum / ring_area <= ring_max
 
 
 def _segments(runs: np.ndarray, along_x: bool) -> list[tuple[float, float, float, float]]:
@@ -554,7 +580,7 @@ def _sparse_box(centers: np.ndarray, sizes: np.ndarray, color: str | None,
     x0, y0 = (int(v) for v in np.floor(corners.min(axis=0)))
     x1, y1 = (int(v) for v in np.ceil(corners.max(axis=0)) + 1)
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(ctx.work.shape[1], x1), min(ctx.work.shape[0], y1)
-    if is_frame((x0, y0, x1, y1), ctx):
+    if is_frame((x0, y0, x1, y1), ctx, joined=False):
         return None
     return residual, Found(DASHED_BOX, (x0, y0, x1, y1), score, color, None, None, "dashed", (x0, y0, x1, y1))
 
@@ -630,12 +656,15 @@ def _flat_ink(pixels: np.ndarray, color: str | None) -> bool:
     return float(np.percentile(chroma, 75)) >= 60 and spread <= 0.45  # JPEG slack, as in overlay_evidence
 
 
-def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False) -> bool:
+def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False, joined: bool = True) -> bool:
     """An outline around a whole picture (its frame), or too large to mark a detail.
 
     Just outside a frame lies the page (white or flat gutter) on most of its length; just
     outside a zoom box lies more of the picture. Pictures are rectangles: a ``round_``
-    outline (an ellipse) is never a frame, whatever lies around it."""
+    outline (an ellipse) is never a frame, whatever lies around it. A ``joined`` outline (one
+    ring of ink, not scattered dashes) with page around it is still a zoom box when it is too
+    small to frame a picture (``_holds_picture``); scattered dashes on a page are more often
+    lettering (the digits of a table cell)."""
     height, width = ctx.picture.shape
     x0, y0, x1, y1 = bbox
     if (x1 - x0) > ctx.max_outline_fraction * width and (y1 - y0) > ctx.max_outline_fraction * height:
@@ -653,7 +682,23 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
     page = [band is None or band.size == 0 or _is_page(band, ctx.margin_level) for band in bands]
     # Three sides on the page, or two opposite ones (a strip of a stacked blot, a picture
     # in a row of pictures); a zoom box has picture on at least three sides.
-    return sum(page) >= 3 or (page[0] and page[1]) or (page[2] and page[3])
+    on_page = sum(page) >= 3 or (page[0] and page[1]) or (page[2] and page[3])
+    return on_page and (not joined or _holds_picture(bbox, ctx))
+
+
+def _holds_picture(bbox: tuple[int, int, int, int], ctx: Context) -> bool:
+    """The outline is large enough to frame a picture: it spans at least 40% of the panel
+    along one side, or encloses most of one of the panel's picture areas. A small box on the
+    pale ground of a specimen photograph (page-like around it) frames nothing."""
+    height, width = ctx.picture.shape
+    x0, y0, x1, y1 = bbox
+    if x1 - x0 >= 0.4 * width or y1 - y0 >= 0.4 * height:
+        return True
+    for px0, py0, px1, py1 in ctx.picture_boxes:
+        inside = max(0, min(x1, px1) - max(x0, px0)) * max(0, min(y1, py1) - max(y0, py0))
+        if inside >= 0.6 * (px1 - px0) * (py1 - py0):
+            return True
+    return False
 
 
 def _is_page(band: np.ndarray, margin_level: float) -> bool:

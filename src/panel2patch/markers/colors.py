@@ -69,6 +69,7 @@ class ClassLayers:
     pure: np.ndarray | None = None
     stroke: np.ndarray | None = None
     faint: np.ndarray | None = None  # bool: the pixels ``stroke`` adds to ``ink``
+    line: np.ndarray | None = None  # uint8: thin ridges of the class's colour (``_ridges``)
 
 
 # Lenient limits of stroke pixels (anti-aliased, JPEG-blurred thin lines).
@@ -97,9 +98,11 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None) -> dict[int
             outside &= ~_reconstruct_labels(np.where(coloured, classes, 0), allowed & coloured)
         classes[outside] = 0
     present = np.bincount(classes.ravel(), minlength=len(CLASS_NAMES))
+    ridges = _ridges(rgb, hue, sat, val, low, chroma, allowed)
     grey = None
     out: dict[int, ClassLayers] = {}
     for cls in range(1, len(CLASS_NAMES)):
+        line = ridges == cls
         if present[cls] < 12:
             continue
         ink = classes == cls
@@ -123,7 +126,36 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None) -> dict[int
         stroke = _reconstruct(ink, faint | ink) if faint.any() else None
         if stroke is not None and int(stroke.sum()) == int(ink.sum()):
             stroke = None
-        out[cls] = ClassLayers(ink.astype(np.uint8), pure, stroke, (stroke > 0) & faint if stroke is not None else None)
+        out[cls] = ClassLayers(ink.astype(np.uint8), pure, stroke, (stroke > 0) & faint if stroke is not None else None,
+                               line.astype(np.uint8) if line.sum() >= 12 else None)
+    return out
+
+
+# Thin-line ridges: a pixel this much more coloured (chroma), brighter (white) or darker
+# (black) than the median of its 7 x 7 neighbourhood, with the class's hue.
+_RIDGE_CHROMA = 20
+_RIDGE_GREY = 25
+
+
+def _ridges(rgb: np.ndarray, hue: np.ndarray, sat: np.ndarray, val: np.ndarray, low: np.ndarray,
+            chroma: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+    """Per-pixel class of thin drawn lines (uint8, 0 = none), found as ridges, not levels.
+
+    JPEG keeps colour at half resolution: a one- or two-pixel coloured line keeps its hue but
+    loses half its saturation, falling below the ink limits. It still stands out from its
+    neighbourhood, which a 7 x 7 median (wider than the line) stands for."""
+    chroma8 = np.clip(chroma, 0, 255).astype(np.uint8)
+    chroma_ridge = chroma8.astype(np.int16) - cv2.medianBlur(chroma8, 7)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    grey_ridge = grey.astype(np.int16) - cv2.medianBlur(grey, 7)
+    out = np.zeros(hue.shape, np.uint8)
+    coloured = (chroma_ridge >= _RIDGE_CHROMA) & (sat >= _STROKE_SATURATION) & (chroma >= _STROKE_CHROMA) \
+        & (val >= _STROKE_VALUE)
+    out[coloured] = _HUE_LUT[np.minimum(hue[coloured], 179)]
+    out[(grey_ridge >= _RIDGE_GREY) & (low >= _STROKE_WHITE) & (chroma <= 60)] = WHITE
+    out[(grey_ridge <= -_RIDGE_GREY) & (val <= _STROKE_BLACK)] = BLACK
+    if allowed is not None:
+        out[~allowed] = 0
     return out
 
 

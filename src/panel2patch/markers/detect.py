@@ -23,6 +23,7 @@ from panel2patch.markers.candidates import (
     bridged_outlines,
     glyph_sized_boxes,
     glyphs,
+    line_outlines,
     outlines,
     overlap_share,
     sparse_dashed_outlines,
@@ -132,6 +133,9 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
         if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
             found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
             found += straight_outlines(layers.ink, color, ctx)
+        if layers.line is not None and int(layers.line.sum()) >= 2 * ctx.outline_min:
+            closed = cv2.morphologyEx(layers.line, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+            found += line_outlines(Components(closed, work), color, ctx)
         if layers.pure is not None and layers.pure.any():
             found += glyphs(Components(layers.pure, work), color, ctx)
         if layers.stroke is not None:
