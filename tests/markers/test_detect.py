@@ -365,3 +365,14 @@ def test_letters_of_a_thin_font_are_not_line_boxes():
     image = jpeg(panel, 70)
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert not [m for m in found if m.type in ("box", "circle")], [(m.type, m.bbox) for m in found]
+
+
+@pytest.mark.parametrize("color, width, quality", [("red", 1.0, 85)])
+def test_thin_dashed_box_washed_out_by_jpeg(color, width, quality):
+    """The dashes of a thin dashed box lose half their saturation to JPEG like a solid
+    line; as ridges of colour they still bridge into a dashed ring."""
+    canvas = drawing.Canvas(textured_panel(seed=9, mean=150.0))
+    true = drawing.box(canvas, (120.0, 90.0, 260.0, 200.0), color, width, dashed=True, dash=6.0, gap=4.0)
+    image = jpeg(canvas.finish(), quality)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]

@@ -449,7 +449,7 @@ def _side_covered(segments, position: float, start: float, end: float, tol: floa
     return covered >= 0.7 * (end - start)
 
 
-def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+def bridged_outlines(comps: Components, color: str | None, ctx: Context, washed: bool = False) -> list[Found]:
     """Outlines in pieces: dashed boxes and circles, and thin solid ones that JPEG broke.
 
     Pieces (every blob short of a whole ring) are bridged by a dilation as wide as a dash
@@ -460,7 +460,9 @@ def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list
         return []
     short = min(ctx.work.shape[:2])
     sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    pieces_ok = (sizes <= 0.95 * short) & (stats[:, cv2.CC_STAT_AREA] >= 2) & _strong_ink(comps.means, color, True)
+    pieces_ok = (sizes <= 0.95 * short) & (stats[:, cv2.CC_STAT_AREA] >= 2)
+    if not washed:
+        pieces_ok &= _strong_ink(comps.means, color, True)
     pieces_ok[0] = False
     if not pieces_ok.any():
         return []
@@ -487,7 +489,11 @@ def bridged_outlines(comps: Components, color: str | None, ctx: Context) -> list
             kind, style = fit.type, "dashed"
         else:
             continue
-        if not _flat_ink(ctx.work[y:y + h, x:x + w][region & (pieces[y:y + h, x:x + w] > 0)], color):
+        if washed:
+            if min(w, h) < 2.5 * ctx.outline_min or not _lone_outline(
+                    comps.mask, (x, y, x + w, y + h), 2.0, inner_max=0.1, ring_max=0.15):
+                continue
+        elif not _flat_ink(ctx.work[y:y + h, x:x + w][region & (pieces[y:y + h, x:x + w] > 0)], color):
             continue
         ix0, iy0, ix1, iy1 = fit.interior
         out.append(Found(kind, (x, y, x + w, y + h), fit.score, color, None, None, style,
