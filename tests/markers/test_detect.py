@@ -376,3 +376,17 @@ def test_thin_dashed_box_washed_out_by_jpeg(color, width, quality):
     image = jpeg(canvas.finish(), quality)
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+def test_asterisk_deep_inside_a_large_dark_patch_is_not_a_letter_counter():
+    """Dark patches of a picture lined up in a row read as lettering; a marker drawn deep
+    inside one (the patch over three times its size) is not the counter of a letter."""
+    panel = textured_panel(seed=10, mean=150.0)
+    draw = ImageDraw.Draw(panel)
+    for x in (60, 160, 260):  # three dark cells of like size in a row
+        draw.ellipse([x, 100, x + 75, 185], fill=(20, 20, 20))
+    canvas = drawing.Canvas(panel)
+    true = drawing.asterisk(canvas, (197.0, 142.0), 10.0, "magenta", spokes=6, angle=0.2, width=1.2)
+    image = canvas.finish()
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]

@@ -168,13 +168,19 @@ def _counter(found: Found, glyph_boxes: list[tuple[str | None, np.ndarray]]) -> 
 
 
 def _inside_any(bbox, boxes: np.ndarray) -> bool:
-    """``bbox`` lies wholly within one of ``boxes`` (one pixel of slack), but is not it."""
+    """``bbox`` lies wholly within one of ``boxes`` (one pixel of slack), but is not it, and
+    that box is letter-sized for it (at most 3x its width and height: a counter fills much of
+    its letter; a glyph deep inside a large dark patch that happens to line up with lettering
+    is not a counter)."""
     if boxes.size == 0:
         return False
     inside = (boxes[:, 0] - 1 <= bbox[0]) & (bbox[2] <= boxes[:, 2] + 1) \
         & (boxes[:, 1] - 1 <= bbox[1]) & (bbox[3] <= boxes[:, 3] + 1)
-    smaller = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]) < 0.8 * (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    return bool((inside & smaller).any())
+    w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
+    bw, bh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    smaller = w * h < 0.8 * bw * bh
+    letter_sized = (bw <= 3 * w) | (bh <= 3 * h)
+    return bool((inside & smaller & letter_sized).any())
 
 
 def picture_boxes(picture: np.ndarray) -> list[tuple[int, int, int, int]]:
