@@ -390,3 +390,13 @@ def test_asterisk_deep_inside_a_large_dark_patch_is_not_a_letter_counter():
     image = canvas.finish()
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+@pytest.mark.parametrize("spokes", [6])
+def test_thin_armed_asterisk(spokes):
+    """Thin spokes fill little of their hull (solidity about 0.2): still an asterisk."""
+    canvas = drawing.Canvas(textured_panel(seed=11, mean=200.0))
+    true = drawing.asterisk(canvas, (200.0, 150.0), 20.0, "black", spokes=spokes, angle=0.3, width=1.6)
+    image = jpeg(canvas.finish(), 92)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]

@@ -285,7 +285,7 @@ def fit_symbol(blob: Blob) -> GlyphFit | None:
     open_style = blob.hole_ratio > 0.12
     if blob.hole_ratio > 0.05 and not open_style:
         return None
-    if not (0.25 <= blob.solidity <= 0.85):
+    if not (0.18 <= blob.solidity <= 0.85):
         return None
     outer = blob.outer
     moments = cv2.moments(outer)
