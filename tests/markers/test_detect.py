@@ -400,3 +400,19 @@ def test_thin_armed_asterisk(spokes):
     image = jpeg(canvas.finish(), 92)
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+def test_arrowhead_at_an_arrows_tip_gives_way_to_the_arrow():
+    """The pure-white mask of a line arrow often holds only its head, which scores higher as
+    an arrowhead than the whole arrow; the head of a detected arrow is not a second marker.
+    An arrowhead elsewhere (at the arrow's tail) stays. Boxes as measured on a JPEG panel."""
+    from panel2patch.markers.candidates import Found
+    from panel2patch.markers.detect import _drop_arrow_heads, _suppress
+
+    arrow = Found("arrow", (232, 71, 262, 83), 0.63, "white", (233.0, 77.0), (-1.0, 0.0), "line")
+    head = Found("arrowhead", (233, 72, 241, 80), 0.649, "white", (233.5, 76.0), (-1.0, 0.0))
+    tail = Found("arrowhead", (254, 72, 262, 80), 0.7, "white", (255.0, 76.0), (-1.0, 0.0))
+    assert [f.type for f in _suppress([arrow, head])] == ["arrowhead"]  # what the score order alone gives
+    kept = _suppress(_drop_arrow_heads([arrow, head]))
+    assert [f.type for f in kept] == ["arrow"]
+    assert tail in _drop_arrow_heads([arrow, head, tail])

@@ -36,7 +36,7 @@ from panel2patch.markers.imaging import as_rgb_array
 from panel2patch.markers.panel_kind import picture_map
 from panel2patch.markers.records import Box, Marker
 from panel2patch.markers.shapes import fit_arrow
-from panel2patch.markers.vocabulary import OUTLINE_TYPES
+from panel2patch.markers.vocabulary import ARROW, ARROWHEAD, OUTLINE_TYPES
 
 
 def find_markers(image: np.ndarray | Image.Image, panels: Sequence[Sequence[int]],
@@ -145,7 +145,28 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
     # Nothing inside a letter: the counter of an "A", "4" or "0" is a perfect triangle or box.
     letters = np.concatenate(words) if words else np.zeros((0, 4))
     found = [f for f in found if not _inside_any(f.bbox, letters) and not _counter(f, glyph_boxes)]
-    return _suppress(found)[: config.max_markers_per_panel]
+    return _suppress(_drop_arrow_heads(found))[: config.max_markers_per_panel]
+
+
+def _drop_arrow_heads(found: list[Found]) -> list[Found]:
+    """Drop arrowheads that are the head of a detected arrow: inside the arrow's box, at its
+    tip. (A purer mask often holds only the head, which then scored higher than the arrow.)"""
+    arrows = [f for f in found if f.type == ARROW and f.tip is not None]
+    if not arrows:
+        return found
+
+    def is_head(head: Found) -> bool:
+        if head.type != ARROWHEAD or head.tip is None:
+            return False
+        for arrow in arrows:
+            length = max(arrow.bbox[2] - arrow.bbox[0], arrow.bbox[3] - arrow.bbox[1])
+            size = max(head.bbox[2] - head.bbox[0], head.bbox[3] - head.bbox[1])
+            near_tip = abs(head.tip[0] - arrow.tip[0]) + abs(head.tip[1] - arrow.tip[1]) <= 0.25 * length
+            if size <= 0.7 * length and overlap_share(head.bbox, arrow.bbox) >= 0.7 and near_tip:
+                return True
+        return False
+
+    return [f for f in found if not is_head(f)]
 
 
 def _counter(found: Found, glyph_boxes: list[tuple[str | None, np.ndarray]]) -> bool:
