@@ -47,6 +47,12 @@ FIRST_ROUND = 5  # candidates read first
 FIRST_ROUND_SINGLE = 4  # ... when the gutters find a single panel
 SPOT_CONTRAST = 80  # grey levels between glyph and ground for a label spot to be read
 HOLE_ROUND = 0.5  # letters missing from the sequence: read this share of the limit more
+ONE_ROUND_PIECES = 2 * FIRST_ROUND  # gutter pieces beyond which every candidate is read at once
+# A figure the gutters leave whole is looked at again for thin type only when its type
+# is this small (work pixels; labels of 5-7 px), and only its best thin candidates are
+# read: a compound figure the gutters cannot split holds few panels.
+THIN_SINGLE_TEXT_HEIGHT = 7
+THIN_SINGLE_READS = 6
 
 
 class ClassicalBackend:
@@ -109,10 +115,11 @@ class ClassicalBackend:
     def _find_labels(
         self, rgb: np.ndarray, canvas: Canvas, piece_boxes: list[WorkBox]
     ) -> tuple[str | None, list[LabelHit]]:
-        """Read the best-ranked candidates; in small type, when that finds no sequence
-        in a figure the gutters cut into pieces, look again at the candidates that only
-        thin strokes reveal (single pieces skip it: it costs a second OCR call).
-        ``piece_boxes`` are the panels the gutters alone find."""
+        """Read the best-ranked candidates; in small type, when that finds no sequence,
+        look again at the candidates that only thin strokes reveal (a figure the gutters
+        leave whole only in very small type, and only its best few: the sensors figures
+        at 0.6x, whose "(a)" has parentheses lighter than dark ink and whose gutters
+        are too narrow to cut). ``piece_boxes`` are the panels the gutters alone find."""
         pieces = len(piece_boxes)
         cfg = self.config
         megapixels = rgb.shape[0] * rgb.shape[1] / 1e6
@@ -128,10 +135,12 @@ class ClassicalBackend:
             readings = readings + self._read_spots(rgb, canvas, spots)
             style, chosen = choose_sequence(readings)
         holes = missing_indices(chosen)
-        if style is None and pieces >= 2 and has_thin_type(canvas):
+        if style is None and _worth_a_thin_look(canvas, pieces):
             seen = {c.box for c in found}
             extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
-            _, _, thin_readings = self._read_in_rounds(rgb, canvas, extra, pieces)
+            if pieces <= 1:
+                extra = extra[:THIN_SINGLE_READS]
+            thin_readings = self._read(rgb, canvas, extra)  # one call, not a round then all again
             style, chosen = choose_sequence(readings + thin_readings)
         elif style in ("upper", "lower") and (holes or _unlabelled(piece_boxes, chosen)):
             # where the labels read share one placement, pieces without a label are read
@@ -162,6 +171,18 @@ class ClassicalBackend:
         if not candidates:
             return None, [], []
         first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND]
+        if pieces > ONE_ROUND_PIECES:
+            # the first round cannot label every piece, so it ends the reading only when
+            # none of its candidates reads like a label; figures cut into this many
+            # pieces nearly always have one and read every candidate again: read them
+            # all at once, and keep only the first round's reads where it would have ended
+            readings = self._read(rgb, canvas, candidates)
+            firsts = {c.box for c in first}
+            first_readings = [r for r in readings if r.box in firsts]
+            style, chosen = choose_sequence(first_readings)
+            if not _may_be_incomplete(first_readings, chosen, pieces):
+                return style, chosen, first_readings
+            return *choose_sequence(readings), readings
         readings = self._read(rgb, canvas, first)
         style, chosen = choose_sequence(readings)
         if len(candidates) > len(first) and _may_be_incomplete(readings, chosen, pieces):
@@ -225,6 +246,15 @@ def _has_glyph_contrast(canvas: Canvas, spot: WorkBox) -> bool:
     x0, y0, x1, y1 = spot
     pixels = canvas.gray[y0:y1, x0:x1]
     return pixels.size > 0 and int(pixels.max()) - int(pixels.min()) >= SPOT_CONTRAST
+
+
+def _worth_a_thin_look(canvas: Canvas, pieces: int) -> bool:
+    """Small type whose strokes may stay lighter than dark ink; very small when the
+    gutters found a single piece (a second OCR call for every small single plot would
+    cost more than the few figures it recovers)."""
+    if pieces <= 1 and canvas.text_height > THIN_SINGLE_TEXT_HEIGHT:
+        return False
+    return has_thin_type(canvas)
 
 
 def _unlabelled(piece_boxes: list[WorkBox], chosen: list[Chosen]) -> list[WorkBox]:

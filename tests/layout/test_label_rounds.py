@@ -1,0 +1,96 @@
+"""How many OCR calls and crops the label search spends, and where it looks again."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from panel2patch.layout.canvas import build_canvas
+from panel2patch.layout.classical import ONE_ROUND_PIECES, ClassicalBackend, _worth_a_thin_look
+from panel2patch.layout.config import LayoutConfig
+from tests.layout.fakes import font, grid_figure
+
+
+class CountingReader:
+    """Reads every crop as "A" (label-like, never a full sequence) and counts calls."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def read(self, crops):
+        self.calls.append(len(crops))
+        return [("A", 0.9) for _ in crops]
+
+
+def test_a_figure_cut_into_many_pieces_reads_its_candidates_in_one_call() -> None:
+    """12 gutter pieces: a first round of a few candidates could not label them all and
+    would be read again with the rest; the candidates are read once, in one call."""
+    fig = grid_figure(3, 4, ["plot"], labels=list("ABCDEFGHIJKL"), cell=(200, 150), seed=3)
+    rgb = np.asarray(fig.image)
+    canvas = build_canvas(rgb, LayoutConfig())
+    pieces = [tuple(b) for b in fig.boxes]
+    assert len(pieces) > ONE_ROUND_PIECES
+    reader = CountingReader()
+    backend = ClassicalBackend(LayoutConfig(), reader=reader)
+    from panel2patch.layout.label_hits import find_label_candidates
+
+    candidates = find_label_candidates(canvas, 20)
+    assert len(candidates) > 5
+    backend._read_in_rounds(rgb, canvas, candidates, len(pieces))
+    assert reader.calls == [len(candidates)]
+    reader.calls.clear()
+    backend._read_in_rounds(rgb, canvas, candidates, 2)  # few pieces: a first round, then all
+    assert reader.calls == [5, len(candidates)]
+
+
+def _text_canvas(size: int, pieces_gap: bool = False):
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 400), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 560, 360), outline="black", width=2)
+    for k in range(12):
+        draw.text((60 + 40 * k, 370), str(k), fill="black", font=font(size))
+        draw.text((10, 50 + 25 * k), str(k), fill="black", font=font(size))
+    return build_canvas(np.asarray(image), LayoutConfig())
+
+
+def test_a_whole_figure_gets_a_thin_type_look_only_in_very_small_type() -> None:
+    """Pieces the gutters cut get the second look whenever the type is small; a figure
+    left whole only when its type is as small as the 5-7 px labels of small renders (a
+    second OCR call for every small single plot costs more than it finds)."""
+    tiny, small = _text_canvas(8), _text_canvas(12)
+    assert tiny.text_height <= 7 < small.text_height <= 9
+    assert _worth_a_thin_look(tiny, 1) and _worth_a_thin_look(tiny, 3)
+    assert not _worth_a_thin_look(small, 1)
+    assert _worth_a_thin_look(small, 3)
+    assert not _worth_a_thin_look(_text_canvas(22), 3)
+
+
+@pytest.mark.shared_data
+def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_data) -> None:
+    """The sensors figure at 60%: "(a)" and "(b)" are 7 px tall, their parentheses lighter
+    than dark ink, and the gutter between the plots too narrow to cut; the labels that
+    only thin strokes reveal are read and split the figure."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    import sys
+    from pathlib import Path
+
+    from PIL import Image
+
+    from panel2patch.layout import parse_layout
+    from panel2patch.layout.scoring import imageclef_accuracy
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "layout"))
+    from real_figures import load_annotations, load_figure
+
+    figure_id = "articles/pmc_oa_packages/PMC3231133/sensors-10-06861f4.jpg"
+    truth = {f.id: f for f in load_annotations()}[figure_id]
+    image = load_figure(figure_id)
+    size = (round(image.width * 0.6), round(image.height * 0.6))
+    layout = parse_layout(image.resize(size, Image.LANCZOS))
+    boxes = [tuple(round(v * 0.6) for v in box) for box, _ in truth.panels]
+    assert layout.labels == ["a", "b"]
+    assert imageclef_accuracy(boxes, [p.bbox for p in layout.panels]) == 1.0
