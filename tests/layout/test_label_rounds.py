@@ -69,6 +69,35 @@ def test_a_whole_figure_gets_a_thin_type_look_only_in_very_small_type() -> None:
     assert not _worth_a_thin_look(_text_canvas(22), 3)
 
 
+def _at_60_percent(figure_id: str):
+    import sys
+    from pathlib import Path
+
+    from PIL import Image
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "layout"))
+    from real_figures import load_annotations, load_figure
+
+    truth = {f.id: f for f in load_annotations()}[figure_id]
+    image = load_figure(figure_id)
+    size = (round(image.width * 0.6), round(image.height * 0.6))
+    boxes = [tuple(round(v * 0.6) for v in box) for box, _ in truth.panels]
+    return image.resize(size, Image.LANCZOS), boxes
+
+
+@pytest.mark.shared_data
+def test_a_hole_in_small_labels_is_filled_from_thin_strokes(shared_data) -> None:
+    """At 60% the "B" of this figure blurs lighter than dark ink: A and C are read, and
+    the hole between them is filled by a thin-stroke candidate of their size."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+
+    image, _ = _at_60_percent("figures/soda_mmqc/10.1038_s44321-025-00219-1/content/1/content/44321_2025_219_fig1_html.png")
+    layout = parse_layout(image)
+    assert layout.labels == ["A", "B", "C"]
+    assert all(panel.label_bbox is not None for panel in layout.panels)
+
+
 @pytest.mark.shared_data
 def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_data) -> None:
     """The sensors figure at 60%: "(a)" and "(b)" are 7 px tall, their parentheses lighter

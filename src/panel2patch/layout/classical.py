@@ -53,6 +53,7 @@ ONE_ROUND_PIECES = 2 * FIRST_ROUND  # gutter pieces beyond which every candidate
 # read: a compound figure the gutters cannot split holds few panels.
 THIN_SINGLE_TEXT_HEIGHT = 7
 THIN_SINGLE_READS = 6
+THIN_HOLE_READS = 2  # thin-stroke candidates of the labels' size read per hole in the sequence
 
 
 class ClassicalBackend:
@@ -151,7 +152,14 @@ class ClassicalBackend:
             if spots:
                 extra = self._read_spots(rgb, canvas, spots)
             else:
-                extra = self._read(rgb, canvas, _at_label_size(reserve, chosen)) if holes else []
+                hole_reserve = _at_label_size(reserve, chosen) if holes else []
+                if holes and has_thin_type(canvas):
+                    # labels of a few pixels: the missing ones may be drawn lighter than
+                    # dark ink (blurred by a small render), so only thin strokes reveal them
+                    seen = {c.box for c in found}
+                    thin = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
+                    hole_reserve += _at_label_size(thin, chosen)[: THIN_HOLE_READS * len(holes)]
+                extra = self._read(rgb, canvas, hole_reserve) if hole_reserve else []
             chosen = _fill_holes_from(extra, chosen, style)
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
         elif style in ("roman", "digit") and _unlabelled(piece_boxes, chosen):
