@@ -69,3 +69,12 @@ def test_a_table_image_is_labelled_a_table_by_markup() -> None:
     # the caption is about microscopy, but the image is a table: the text concept is kept, halved
     assert micro and micro[0].confidence < 0.5
     assert label_table_image(None).concepts[0].global_class == "Tables"
+
+
+def test_figure_labels_reuse_the_panels_features() -> None:
+    from panel2patch.concepts import image_features, label_figure
+    from tests.concepts import synthetic
+
+    image, boxes = synthetic.compound(synthetic.fluorescence(), synthetic.bar_chart())
+    features = [image_features(image.crop(box)) for box in boxes]
+    assert label_figure(image, None, boxes, panel_features=features) == label_figure(image, None, boxes)

@@ -131,11 +131,15 @@ def combine(
 
 
 def label_panel(
-    crop: Image.Image | np.ndarray, panel_text: str | None = None, taxonomy: Taxonomy | None = None
+    crop: Image.Image | np.ndarray,
+    panel_text: str | None = None,
+    taxonomy: Taxonomy | None = None,
+    features: ImageFeatures | None = None,
 ) -> Labels:
-    """Kind and concepts of one panel crop, from its pixels and (optionally) its text."""
+    """Kind and concepts of one panel crop, from its pixels and (optionally) its text.
+    ``features``: the crop's ``image_features`` when the caller has them already."""
     taxonomy = taxonomy or load_taxonomy()
-    features = image_features(crop)
+    features = features if features is not None else image_features(crop)
     scores = kind_scores(features)
     image_decision = decide_kind(scores)
     votes = kind_from_text(panel_text, taxonomy) if panel_text else None
@@ -154,12 +158,14 @@ def label_figure(
     caption: str | None = None,
     panel_boxes: Sequence[Box] | None = None,
     taxonomy: Taxonomy | None = None,
+    panel_features: Sequence[ImageFeatures] | None = None,
 ) -> Labels:
     """Kind and concepts of a whole figure.
 
     With ``panel_boxes`` (a compound figure), the pixels are judged panel by panel and each
     panel's image concept counts in proportion to its area; the figure's kind is the kind
     covering the most area. Without, the whole image is judged as one panel.
+    ``panel_features``: the panels' ``image_features`` (same order) when already computed.
     """
     taxonomy = taxonomy or load_taxonomy()
     boxes = list(panel_boxes or [])
@@ -173,11 +179,12 @@ def label_figure(
     area_by_kind: dict[PanelKind, float] = {}
     weighted: dict[tuple[str, str | None], float] = {}
     total = 0.0
-    for box in boxes:
+    for index, box in enumerate(boxes):
         crop = _crop(rgb, box)
         if crop is None:
             continue
-        f = image_features(crop)
+        known = panel_features is not None and index < len(panel_features)
+        f = panel_features[index] if known else image_features(crop)
         if not f.usable:
             continue
         area = float(crop.shape[0] * crop.shape[1])

@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 
 from panel2patch.captions import parse_caption
-from panel2patch.concepts import label_figure, label_panel, label_table_image
+from panel2patch.concepts import image_features, label_figure, label_panel, label_table_image
 from panel2patch.config import ExtractConfig
 from panel2patch.layout import Panel, PanelLayout, parse_layout
 from panel2patch.markers import find_markers, find_named_markers, link_markers
@@ -103,15 +103,18 @@ def _label_concepts(image: Image.Image, figure: FigureRecord, analysis: FigureAn
     own sub-caption: the shared preamble would bias every panel the same way)."""
     try:
         with stage_timer("concepts"):
-            if figure.kind == "table":  # a <table-wrap> given as an image: the markup says what it is
-                analysis.concepts = label_table_image(figure.caption).to_dict()
-            else:
-                analysis.concepts = label_figure(image, figure.caption).to_dict()
+            features = []
             for panel in analysis.panels:
                 crop = image.crop(tuple(panel["bbox"]))
-                labels = label_panel(crop, panel["subcaption"]).to_dict()
+                features.append(image_features(crop))
+                labels = label_panel(crop, panel["subcaption"], features=features[-1]).to_dict()
                 panel["kind"], panel["kind_score"] = labels["kind"], labels["kind_score"]
                 panel["concepts"] = labels["concepts"]
+            if figure.kind == "table":  # a <table-wrap> given as an image: the markup says what it is
+                analysis.concepts = label_table_image(figure.caption).to_dict()
+            else:  # a compound figure is judged panel by panel, each by its area
+                boxes = [tuple(panel["bbox"]) for panel in analysis.panels]
+                analysis.concepts = label_figure(image, figure.caption, boxes, panel_features=features).to_dict()
     except Exception as exc:  # a stage bug on one figure must not lose the shard: record it
         log.warning("concept labelling failed: %s", exc, exc_info=True)
         analysis.concepts = {"error": f"{type(exc).__name__}: {exc}"}

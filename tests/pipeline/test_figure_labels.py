@@ -1,4 +1,4 @@
-"""A <table-wrap> given as an image: one panel, kind table, whatever its pixels look like."""
+"""Figure-level labels in the pipeline: a <table-wrap> image is one table; a compound figure is judged by its panels."""
 
 from __future__ import annotations
 
@@ -30,3 +30,16 @@ def test_a_table_image_is_one_table_not_panels(shared_data: Path) -> None:
     assert as_table.concepts["kind"] == "table" and as_table.concepts["kind_source"] == "markup"
     assert as_table.concepts["concepts"][0] == {"global": "Tables", "local": "table", "source": "markup",
                                                 "confidence": 1.0}
+
+
+@pytest.mark.shared_data
+def test_a_compound_figure_is_labelled_from_its_panels(shared_data: Path) -> None:
+    # ZooKeys 119 Figure 3: twenty photographs of beetle larvae on a light ground; judged as
+    # one image the tiled plate looked like a chart
+    image = Image.open(shared_data / "articles" / "pmc_oa_packages" / "PMC3192425" / "ZooKeys-119-037-g003.jpg")
+    record = FigureRecord("F3", label="Figures 3", caption="Morphs presenting color variability of L3 larvae of "
+                          "Epomis dejeani. Scale bar 10 mm.")
+    analysis = analyze_figure(image.convert("RGB"), record, "zookeys_F3", ExtractConfig())
+    assert len(analysis.panels) >= 10
+    kinds = [panel["kind"] for panel in analysis.panels]
+    assert analysis.concepts["kind"] == max(set(kinds), key=kinds.count) == "photo"
