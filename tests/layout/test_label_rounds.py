@@ -99,6 +99,21 @@ def test_a_hole_in_small_labels_is_filled_from_thin_strokes(shared_data) -> None
 
 
 @pytest.mark.shared_data
+def test_labels_left_after_the_spot_reads_come_from_thin_strokes(shared_data) -> None:
+    """At 60% the gutters leave C+E and D+F, and H+I, as single pieces; D and L are read
+    at the spot the other labels share, and E, F and H, blurred lighter than dark ink,
+    from thin strokes: the labels then cut those pieces apart."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+    from panel2patch.layout.scoring import imageclef_accuracy
+
+    image, boxes = _at_60_percent("articles/stencila_jats/elife-52882-v2/fig2.jpg")
+    layout = parse_layout(image)
+    assert sorted(layout.labels) == sorted("ABCDEFGHIJKLM")
+    assert imageclef_accuracy(boxes, [p.bbox for p in layout.panels]) >= 0.9
+
+
+@pytest.mark.shared_data
 def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_data) -> None:
     """The sensors figure at 60%: "(a)" and "(b)" are 7 px tall, their parentheses lighter
     than dark ink, and the gutter between the plots too narrow to cut; the labels that

@@ -149,17 +149,18 @@ class ClassicalBackend:
             # read, only for holes (reading more for unlabelled pieces cost 10% more OCR
             # for 4 of 1021 synthetic dev labels, none on the real dev figures)
             spots = expected_spots(chosen, piece_boxes, after_last=not holes)
-            if spots:
-                extra = self._read_spots(rgb, canvas, spots)
-            else:
-                hole_reserve = _at_label_size(reserve, chosen) if holes else []
-                if holes and has_thin_type(canvas):
-                    # labels of a few pixels: the missing ones may be drawn lighter than
-                    # dark ink (blurred by a small render), so only thin strokes reveal them
-                    seen = {c.box for c in found}
-                    thin = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
-                    hole_reserve += _at_label_size(thin, chosen)[: THIN_HOLE_READS * len(holes)]
-                extra = self._read(rgb, canvas, hole_reserve) if hole_reserve else []
+            extra = self._read_spots(rgb, canvas, spots) if spots else []
+            left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
+            hole_reserve = [] if spots or not holes else _at_label_size(reserve, chosen)
+            if left and has_thin_type(canvas):
+                # labels of a few pixels: the missing ones may be drawn lighter than dark
+                # ink (blurred by a small render), so only thin strokes reveal them; also
+                # after the spot reads, for labels in pieces the gutters did not cut apart
+                seen = {c.box for c in found}
+                thin = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
+                hole_reserve += _at_label_size(thin, chosen)[: THIN_HOLE_READS * len(left)]
+            if hole_reserve:
+                extra = extra + self._read(rgb, canvas, hole_reserve)
             chosen = _fill_holes_from(extra, chosen, style)
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
         elif style in ("roman", "digit") and _unlabelled(piece_boxes, chosen):
