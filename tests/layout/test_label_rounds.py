@@ -113,6 +113,29 @@ def test_labels_left_after_the_spot_reads_come_from_thin_strokes(shared_data) ->
     assert imageclef_accuracy(boxes, [p.bbox for p in layout.panels]) >= 0.9
 
 
+def test_labels_smaller_than_the_text_beside_them_count_as_thin() -> None:
+    """The thin-stroke hole read looks at the labels' own height, not only the figure's
+    text: 6-px labels beside 11-px axis titles (elife-52882 fig5 at 60%) blur as much."""
+    from panel2patch.layout.classical import _labels_are_thin
+    from panel2patch.layout.label_text import Chosen, Reading
+
+    def labels(height: int) -> list:
+        return [Chosen(Reading((5 + 100 * k, 4, 10 + 100 * k, 4 + height), t, 0.9), k, t) for k, t in enumerate("ABE")]
+
+    assert _labels_are_thin(labels(6))
+    assert not _labels_are_thin(labels(16))
+
+
+@pytest.mark.shared_data
+def test_a_hole_is_filled_when_only_the_labels_are_small(shared_data) -> None:
+    """elife-52882 fig5 at 60%: A, B and E read; D, 6 px tall and grey, fills its hole."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+
+    image, _ = _at_60_percent("articles/stencila_jats/elife-52882-v2/fig5.jpg")
+    assert "D" in parse_layout(image).labels
+
+
 @pytest.mark.shared_data
 def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_data) -> None:
     """The sensors figure at 60%: "(a)" and "(b)" are 7 px tall, their parentheses lighter

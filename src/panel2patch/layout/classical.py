@@ -20,6 +20,7 @@ from panel2patch.layout.geometry import containing
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.image_input import UnusableImage, to_rgb_array
 from panel2patch.layout.label_hits import (
+    THIN_TEXT_HEIGHT,
     LabelCandidate,
     LabelHit,
     find_label_candidates,
@@ -152,10 +153,11 @@ class ClassicalBackend:
             extra = self._read_spots(rgb, canvas, spots) if spots else []
             left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
             hole_reserve = [] if spots or not holes else _at_label_size(reserve, chosen)
-            if left and has_thin_type(canvas):
-                # labels of a few pixels: the missing ones may be drawn lighter than dark
-                # ink (blurred by a small render), so only thin strokes reveal them; also
-                # after the spot reads, for labels in pieces the gutters did not cut apart
+            if left and (has_thin_type(canvas) or _labels_are_thin(chosen)):
+                # labels of a few pixels (in small type, or themselves small beside larger
+                # text): the missing ones may be drawn lighter than dark ink (blurred by a
+                # small render), so only thin strokes reveal them; also after the spot
+                # reads, for labels in pieces the gutters did not cut apart
                 seen = {c.box for c in found}
                 thin = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
                 hole_reserve += _at_label_size(thin, chosen)[: THIN_HOLE_READS * len(left)]
@@ -255,6 +257,12 @@ def _has_glyph_contrast(canvas: Canvas, spot: WorkBox) -> bool:
     x0, y0, x1, y1 = spot
     pixels = canvas.gray[y0:y1, x0:x1]
     return pixels.size > 0 and int(pixels.max()) - int(pixels.min()) >= SPOT_CONTRAST
+
+
+def _labels_are_thin(chosen: list[Chosen]) -> bool:
+    """The labels read are small enough for their strokes to stay lighter than dark ink."""
+    heights = sorted(c.reading.box[3] - c.reading.box[1] for c in chosen)
+    return heights[len(heights) // 2] <= THIN_TEXT_HEIGHT
 
 
 def _worth_a_thin_look(canvas: Canvas, pieces: int) -> bool:
