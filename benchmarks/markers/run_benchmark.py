@@ -38,10 +38,11 @@ from real_data import (
     soda_caption,
     soda_panels,
 )
-from scoring import DetectionScores, Tally, score_detections
+from scoring import GLYPH_TYPES, SIZE_BINS, DetectionScores, Tally, score_detections
 from synthetic_markers import generate_set
 
 from panel2patch.markers import find_markers, parse_markers
+from panel2patch.markers.config import MarkerConfig
 from panel2patch.markers.render import contact_sheet
 
 RESULTS = HERE.parent / "results"
@@ -52,7 +53,8 @@ def run_synthetic(split: str, count: int) -> DetectionScores:
     scores = DetectionScores()
     for sample in generate_set(split, count):
         found = find_markers(sample.image, [(0, 0, sample.image.width, sample.image.height)])
-        score_detections([m.to_dict() for m in sample.markers], [m.to_dict() for m in found], scores)
+        work_scale = min(1.0, MarkerConfig().work_max_side / max(sample.image.size))
+        score_detections([m.to_dict() for m in sample.markers], [m.to_dict() for m in found], scores, work_scale)
     return scores
 
 
@@ -68,6 +70,12 @@ def print_synthetic(split: str, scores: DetectionScores) -> None:
     print(f"\ntip error of matched arrows/arrowheads: median {scores.median_tip_error:.1f} px "
           f"({rel:.2f} of the marker size), n = {len(scores.tip_errors)}; "
           f"colour right on {scores.color_agree}/{o.tp} hits")
+    bins = [name for _, _, name in SIZE_BINS]
+    print("\nglyph recall by longer side in work pixels (hits/true):\n")
+    print("| type | " + " | ".join(bins) + " |\n|---|" + "---|" * len(bins))
+    for kind in GLYPH_TYPES:
+        cells = [scores.by_size.get((kind, name), Tally()) for name in bins]
+        print(f"| {kind} | " + " | ".join(f"{c.recall:.2f} ({c.tp}/{c.tp + c.fn})" for c in cells) + " |")
     misses = Counter({k: v for k, v in scores.confusions.items() if k[1] != "-"})
     if misses:
         print("typed as another marker: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in misses.most_common()))

@@ -43,6 +43,8 @@ class DetectionScores:
     tip_errors_relative: list[float] = field(default_factory=list)
     color_agree: int = 0
     confusions: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    # Recall of glyph markers by size: (type, size bin) -> Tally (tp / fn only).
+    by_size: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
 
     @property
     def median_tip_error(self) -> float:
@@ -57,9 +59,20 @@ def _inside(point: tuple[float, float], bbox: Sequence[float]) -> bool:
     return bbox[0] <= point[0] <= bbox[2] and bbox[1] <= point[1] <= bbox[3]
 
 
-def score_detections(truth: Sequence[dict], predicted: Sequence[dict], scores: DetectionScores | None = None
-                     ) -> DetectionScores:
-    """Add one image's matches to ``scores``; items are dicts with type, bbox, tip, color."""
+GLYPH_TYPES = ("arrowhead", "asterisk", "star")
+SIZE_BINS = ((0.0, 10.0, "<10"), (10.0, 14.0, "10-14"), (14.0, 20.0, "14-20"), (20.0, math.inf, ">=20"))
+
+
+def size_bin(bbox: Sequence[float], work_scale: float) -> str:
+    """The size bin of a box's longer side in work pixels (the detector's resized panel)."""
+    side = max(bbox[2] - bbox[0], bbox[3] - bbox[1]) * work_scale
+    return next(name for low, high, name in SIZE_BINS if low <= side < high)
+
+
+def score_detections(truth: Sequence[dict], predicted: Sequence[dict], scores: DetectionScores | None = None,
+                     work_scale: float = 1.0) -> DetectionScores:
+    """Add one image's matches to ``scores``; items are dicts with type, bbox, tip, color.
+    ``work_scale``: figure to work pixels, for the size breakdown of glyph recall."""
     scores = scores or DetectionScores()
     used: set[int] = set()
     order = sorted(range(len(predicted)), key=lambda i: -float(predicted[i].get("score", 1.0)))
@@ -72,6 +85,8 @@ def score_detections(truth: Sequence[dict], predicted: Sequence[dict], scores: D
                 continue
             matched_truth.add(j)
             used.add(i)
+            if true["type"] in GLYPH_TYPES:
+                scores.by_size[(true["type"], size_bin(true["bbox"], work_scale))].tp += 1
             scores.overall.tp += 1
             scores.by_type[true["type"]].tp += 1
             scores.color_agree += int(pred.get("color") == true.get("color"))
@@ -90,6 +105,8 @@ def score_detections(truth: Sequence[dict], predicted: Sequence[dict], scores: D
             continue
         scores.overall.fn += 1
         scores.by_type[true["type"]].fn += 1
+        if true["type"] in GLYPH_TYPES:
+            scores.by_size[(true["type"], size_bin(true["bbox"], work_scale))].fn += 1
         other = next((p["type"] for k, p in enumerate(predicted) if k not in used
                       and _inside(_centre(p["bbox"]), true["bbox"])), None)
         scores.confusions[(true["type"], other or "-")] += 1

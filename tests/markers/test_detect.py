@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from panel2patch.markers import (
     COLOR_NAMES,
@@ -416,3 +416,33 @@ def test_arrowhead_at_an_arrows_tip_gives_way_to_the_arrow():
     kept = _suppress(_drop_arrow_heads([arrow, head]))
     assert [f.type for f in kept] == ["arrow"]
     assert tail in _drop_arrow_heads([arrow, head, tail])
+
+
+@pytest.mark.parametrize("kind,color,size,seed", [("asterisk", "white", 9.0, 0), ("asterisk", "white", 9.0, 3),
+                                                  ("asterisk", "yellow", 10.0, 0), ("asterisk", "yellow", 10.0, 1),
+                                                  ("star", "white", 10.0, 0), ("star", "white", 10.0, 1)])
+def test_small_glyph_whose_ink_mask_is_only_its_core(kind, color, size, seed):
+    """A 13 px asterisk or star after JPEG: its pure-ink mask is a few pixels of its hub (or
+    a disc), too few for the shape tests; cut from an upsampled crop it has its arms again."""
+    canvas = drawing.Canvas(textured_panel(seed=seed, mean=90.0))
+    if kind == "asterisk":
+        true = drawing.asterisk(canvas, (200.0, 150.0), size, color, spokes=6, angle=0.3)
+    else:
+        true = drawing.star(canvas, (200.0, 150.0), size, color, 0.2)
+    image = jpeg(canvas.finish(), 65)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    assert all(m.color == color for m in found if _hit(m, true))
+
+
+@pytest.mark.parametrize("seed,width", [(0, 12), (0, 10), (2, 12), (2, 10)])
+def test_small_blurred_dark_wedge_is_not_an_arrowhead(seed, width):
+    """A soft-edged obtuse dark wedge (a shadow between particles of an EM picture): cut
+    from an upsampled crop its smallest enclosing triangle is obtuse; drawn arrowheads are sharp."""
+    panel = textured_panel(seed=seed, mean=150.0)
+    mask = Image.new("L", panel.size, 0)
+    ImageDraw.Draw(mask).polygon([(200, 150), (200 + width, 150), (200 + width / 2, 155)], fill=255)
+    alpha = np.asarray(mask.filter(ImageFilter.GaussianBlur(0.9)))[:, :, None] / 255.0
+    image = jpeg(Image.fromarray((np.asarray(panel) * (1 - alpha) + 15 * alpha).astype(np.uint8)), 80)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert not [m for m in found if m.type == "arrowhead"], [(m.type, m.bbox) for m in found]

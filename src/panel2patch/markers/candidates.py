@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -36,6 +37,13 @@ ALL_GLYPHS: tuple[GlyphTest, ...] = (fit_arrowhead, fit_symbol, fit_arrow)
 
 # Blobs examined per mask at most (picture texture can yield thousands).
 _MAX_BLOBS = 80
+# Glyphs whose longer side is under this many work pixels are also cut from an upsampled
+# crop (``fine_blobs``): their colour mask is too coarse for the shape tests.
+_SMALL_GLYPH_PX = 20
+# Tests of the upsampled cut. Its arrowheads must be sharp (widest corner <= 80 degrees, as
+# drawn arrowheads are: apex 30-65 degrees): the smallest triangle around a rounded blob
+# (a shadow wedge, a dot with a line running off it) is right-angled or obtuse.
+_FINE_TESTS: tuple[GlyphTest, ...] = (partial(fit_arrowhead, max_corner=80.0), fit_symbol)
 # Overlay evidence below this rejects a blob; above it, it scales the shape score from
 # 0.6 (borderline: blended JPEG edges) to 1 (pure ink, sharp edge).
 _MIN_EVIDENCE = 0.35
@@ -128,8 +136,12 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
     size = np.maximum(w, h)
     fill = area / np.maximum(w * h, 1)
     keep = (size >= ctx.glyph_min) & (size <= ctx.glyph_max) & (area >= 12) & (fill >= 0.08)
-    keep &= _strong_ink(comps.means, color, faint is not None)
-    keep &= ~_cut_by_edge(comps)
+    # The pure core of a small anti-aliased glyph can be smaller than a glyph: a seed for
+    # ``fine_blobs`` (only on the plain ink mask).
+    seed = (size >= 3) & (size < ctx.glyph_min) & (area >= 5) & (faint is None) & (tests == ALL_GLYPHS)
+    strong = _strong_ink(comps.means, color, faint is not None) & ~_cut_by_edge(comps)
+    keep &= strong
+    seed &= strong
     if faint is not None:
         grew = np.bincount(comps.labels[faint], minlength=comps.count) > 0
         elongated = (size >= 1.5 * np.maximum(np.minimum(w, h), 1)) | (fill <= 0.4)
@@ -142,6 +154,11 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
     # yields glyph-like blobs by chance: ask more of them.
     share = float(comps.mask.sum()) / max(1, ctx.search_pixels)
     penalty = 1.0 if share < 0.03 and wanted.size <= 30 else (0.8 if share < 0.15 else 0.7)
+    seeds = np.flatnonzero(seed)
+    seeds = seeds[seeds > 0]
+    if seeds.size > _MAX_BLOBS:
+        seeds = seeds[np.argsort(-fill[seeds])[:_MAX_BLOBS]]
+    wanted = np.concatenate([wanted, seeds])
     out: list[Found] = []
     # JPEG keeps colour at half resolution: a small coloured glyph's colour blob loses its
     # notches and thin arms, its grey levels keep them (``luma_blob``).
@@ -151,21 +168,35 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
         if blob is None:
             continue
         x, y, bw, bh = (int(v) for v in stats[label, :4])
-        results = [fit for fit in (test(blob) for test in tests) if fit is not None]
-        if not results and refine:
+        small = max(bw, bh) < ctx.glyph_min
+        results = [] if small else [fit for fit in (test(blob) for test in tests) if fit is not None]
+        if not results and refine and not small:
             sharper = luma_blob(comps, label, ctx)
             if sharper is not None:
                 blob, (x, y, bw, bh) = sharper
                 results = [fit for fit in (test(blob) for test in tests) if fit is not None]
+        up, own = 1, None
+        best = max((f.score for f in results), default=0.0)
+        if best < 0.85 and faint is None and tests == ALL_GLYPHS and max(bw, bh) < _SMALL_GLYPH_PX:
+            for finer in fine_blobs(comps, label, ctx):
+                fine = [fit for fit in (test(finer[0]) for test in _FINE_TESTS) if fit is not None]
+                if fine and max(f.score for f in fine) > best:
+                    results, (blob, (x, y, bw, bh), up, own) = fine, finer
+                    break
         if not results:
             continue
         fit = max(results, key=lambda f: f.score)
         if in_text_line(stats, comps.means, int(label)):
             continue
-        evidence = overlay_evidence(ctx.work, comps.labels, int(label), tuple(int(v) for v in stats[label, :4]), color)
+        if own is None:
+            evidence = overlay_evidence(ctx.work, comps.labels, int(label), tuple(int(v) for v in stats[label, :4]), color)
+        else:  # judged on the glyph's own footprint: the ink blob is only its core
+            (ox, oy), footprint = own
+            evidence = overlay_evidence(ctx.work[oy:oy + footprint.shape[0], ox:ox + footprint.shape[1]], footprint,
+                                        1, (x - ox, y - oy, bw, bh), color)
         if evidence < _MIN_EVIDENCE:
             continue
-        tip = (x + fit.tip[0] - 1, y + fit.tip[1] - 1) if fit.tip else None
+        tip = (x + (fit.tip[0] - 1) / up, y + (fit.tip[1] - 1) / up) if fit.tip else None
         out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
                          fit.direction, fit.style))
     return out
@@ -213,6 +244,55 @@ def luma_blob(comps: Components, label: int, ctx: Context) -> tuple[Blob, tuple[
     if blob is None:
         return None
     return blob, (x0 + px0, y0 + py0, px1 - px0, py1 - py0)
+
+
+def fine_blobs(comps: Components, label: int, ctx: Context, up: int = 4, levels: tuple[float, ...] = (0.5, 0.65)):
+    """Small glyphs cut from an ``up`` times upsampled crop around an ink blob.
+
+    The ink mask of a 10-14 px glyph is its pure core: anti-aliasing and JPEG blend the
+    arms, notches and corners into the ground, and its outline is a few pixels. Each pixel
+    of the (bicubic) upsampled crop is placed between the ground's colour (the crop's
+    border) and the ink's (the blob's median) and cut at each of ``levels`` (half-way first;
+    higher keeps the notches of fat-armed asterisks). Yields, per level, the piece under the
+    blob, its box (x, y, w, h) in panel pixels, ``up``, and its footprint in panel pixels
+    (the crop's origin and a 0/1 label array of the crop). Nothing when the ink does not stand out from its
+    ground, or the piece runs out of the crop (part of something larger)."""
+    x, y, w, h = (int(v) for v in comps.stats[label, :4])
+    pad = max(3, max(w, h))
+    y0, y1 = max(0, y - pad), min(ctx.work.shape[0], y + h + pad)
+    x0, x1 = max(0, x - pad), min(ctx.work.shape[1], x + w + pad)
+    crop = ctx.work[y0:y1, x0:x1].astype(np.float32)
+    inside = comps.labels[y0:y1, x0:x1] == label
+    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    ink, ground = np.median(crop[inside], axis=0), np.median(border, axis=0)
+    axis = ink - ground
+    if float(np.abs(axis).max()) < 60:
+        return
+    big = cv2.resize(crop, (crop.shape[1] * up, crop.shape[0] * up), interpolation=cv2.INTER_CUBIC)
+    level_map = ((big - ground) @ axis) / float(axis @ axis)
+    seed = cv2.resize(inside.astype(np.uint8), (big.shape[1], big.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+    for level in levels:
+        count, pieces = cv2.connectedComponents((level_map >= level).astype(np.uint8), connectivity=8)
+        if count <= 1:
+            continue
+        overlap = np.bincount(pieces[seed], minlength=count)
+        overlap[0] = 0
+        piece = pieces == int(np.argmax(overlap))
+        ys, xs = np.nonzero(piece)
+        px0, py0, px1, py1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+        if px0 == 0 or py0 == 0 or px1 == big.shape[1] or py1 == big.shape[0]:
+            return
+        side = max(px1 - px0, py1 - py0) / up
+        if side < ctx.glyph_min or side >= 1.5 * _SMALL_GLYPH_PX:
+            continue
+        blob = make_blob(piece[py0:py1, px0:px1])
+        if blob is None:
+            continue
+        footprint = cv2.resize(piece.astype(np.float32), (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_AREA)
+        if not (footprint >= 0.5).any():
+            continue
+        box = (x0 + px0 // up, y0 + py0 // up, max(1, -(-px1 // up) - px0 // up), max(1, -(-py1 // up) - py0 // up))
+        yield blob, box, up, ((x0, y0), (footprint >= 0.5).astype(np.int32))
 
 
 def _cut_by_edge(comps: Components) -> np.ndarray:

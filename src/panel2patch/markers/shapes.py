@@ -89,8 +89,9 @@ def _triangle_angles(tri: np.ndarray) -> list[float]:
     return angles
 
 
-def fit_arrowhead(blob: Blob) -> GlyphFit | None:
-    """A triangle: filled, or outlined with a triangular hole ("open arrowhead")."""
+def fit_arrowhead(blob: Blob, max_corner: float = 125.0) -> GlyphFit | None:
+    """A triangle: filled, or outlined with a triangular hole ("open arrowhead"), whose
+    widest corner is at most ``max_corner`` degrees."""
     if blob.filled_area < 20 or min(blob.mask.shape) < 7:
         return None
     hole_ratio = blob.hole_ratio
@@ -124,7 +125,7 @@ def fit_arrowhead(blob: Blob) -> GlyphFit | None:
     if _side_deviation(blob.outer.reshape(-1, 2).astype(np.float64), tri) > 0.09:
         return None
     angles = _triangle_angles(tri)
-    if min(angles) < 18 or max(angles) > 125:
+    if min(angles) < 18 or max(angles) > max_corner:
         return None
     order = sorted(range(3), key=lambda i: angles[i])
     apex = order[0]
