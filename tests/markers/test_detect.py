@@ -446,3 +446,15 @@ def test_small_blurred_dark_wedge_is_not_an_arrowhead(seed, width):
     image = jpeg(Image.fromarray((np.asarray(panel) * (1 - alpha) + 15 * alpha).astype(np.uint8)), 80)
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert not [m for m in found if m.type == "arrowhead"], [(m.type, m.bbox) for m in found]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_small_arrowhead_with_corners_rounded_by_jpeg(seed):
+    """A 9 px cyan arrowhead after JPEG 60: cut from an upsampled crop its corners are
+    rounded and it fills less of its enclosing triangle (~0.78) than a large one; an ellipse
+    fills 0.60 whatever its size or aspect."""
+    canvas = drawing.Canvas(textured_panel(seed=seed, mean=90.0))
+    true = drawing.arrowhead(canvas, (200.0, 150.0), 0.3 + seed, 9.0, "cyan")
+    image = jpeg(canvas.finish(), 60)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]

@@ -89,7 +89,7 @@ def _triangle_angles(tri: np.ndarray) -> list[float]:
     return angles
 
 
-def fit_arrowhead(blob: Blob, max_corner: float = 125.0) -> GlyphFit | None:
+def fit_arrowhead(blob: Blob, max_corner: float = 125.0, fill_floor: float | None = None) -> GlyphFit | None:
     """A triangle: filled, or outlined with a triangular hole ("open arrowhead"), whose
     widest corner is at most ``max_corner`` degrees."""
     if blob.filled_area < 20 or min(blob.mask.shape) < 7:
@@ -113,7 +113,8 @@ def fit_arrowhead(blob: Blob, max_corner: float = 125.0) -> GlyphFit | None:
     fill = (float(cv2.contourArea(blob.outer)) + 0.5 * cv2.arcLength(blob.outer, True)) / (tri_area + 0.5 * perimeter)
     # Small glyphs lose their anti-aliased corners to the colour mask, so they fill their
     # triangle less; a disc fills 0.60 and a square 0.5 at any size.
-    fill_floor = 0.8 if max(blob.mask.shape) >= 26 else 0.73
+    if fill_floor is None:
+        fill_floor = 0.8 if max(blob.mask.shape) >= 26 else 0.73
     if fill < fill_floor:
         return None
     hull = cv2.convexHull(blob.outer)
