@@ -186,13 +186,10 @@ class ClassicalBackend:
             # the first round cannot label every piece, so it ends the reading only when
             # none of its candidates reads like a label; figures cut into this many
             # pieces nearly always have one and read every candidate again: read them
-            # all at once, and keep only the first round's reads where it would have ended
+            # all at once. (Judging the first few from this one line instead, to stop
+            # where the first round would have, lost all 18 labels of a figure: the
+            # recogniser reads a crop differently beside other crops.)
             readings = self._read(rgb, canvas, candidates)
-            firsts = {c.box for c in first}
-            first_readings = [r for r in readings if r.box in firsts]
-            style, chosen = choose_sequence(first_readings)
-            if not _may_be_incomplete(first_readings, chosen, pieces):
-                return style, chosen, first_readings
             return *choose_sequence(readings), readings
         readings = self._read(rgb, canvas, first)
         style, chosen = choose_sequence(readings)
