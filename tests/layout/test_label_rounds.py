@@ -8,7 +8,7 @@ import pytest
 from panel2patch.layout.canvas import build_canvas
 from panel2patch.layout.classical import ONE_ROUND_PIECES, ClassicalBackend, _worth_a_thin_look
 from panel2patch.layout.config import LayoutConfig
-from tests.layout.fakes import font, grid_figure
+from .fakes import font, grid_figure
 
 
 class CountingReader:
