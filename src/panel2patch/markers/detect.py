@@ -56,7 +56,7 @@ def find_markers(image: np.ndarray | Image.Image, panels: Sequence[Sequence[int]
     height, width = rgb.shape[:2]
     found: list[Marker] = []
     for index, bbox in enumerate(panels):
-        box = _clip_box(bbox, width, height)
+        box = clip_box(bbox, width, height)
         if box is None or min(box[2] - box[0], box[3] - box[1]) < config.min_panel_side:
             continue
         found.extend(_panel_markers(rgb, box, index, config))
@@ -80,7 +80,8 @@ def _mostly_inside(box: Sequence[float], others: Sequence[Sequence[int]], share:
     return False
 
 
-def _clip_box(bbox: Sequence[int], width: int, height: int) -> Box | None:
+def clip_box(bbox: Sequence[int], width: int, height: int) -> Box | None:
+    """``bbox`` rounded and clipped to the image; None when odd or empty."""
     try:
         x0, y0, x1, y1 = (round(float(v)) for v in bbox)
     except (TypeError, ValueError, OverflowError):

@@ -25,6 +25,7 @@ from PIL import Image
 
 from panel2patch.captions.records import MarkerPhrase
 from panel2patch.markers.colors import CLASS_NAMES, class_layers
+from panel2patch.markers.detect import clip_box
 from panel2patch.markers.imaging import as_rgb_array
 from panel2patch.markers.outlines import fit_outline
 from panel2patch.markers.records import Box, Marker
@@ -88,14 +89,10 @@ def _already_found(phrase: MarkerPhrase, panel: int, markers: Sequence[Marker]) 
 
 
 def _clip(bbox: Sequence[int], width: int, height: int) -> Box | None:
-    try:
-        x0, y0, x1, y1 = (int(round(float(v))) for v in bbox)
-    except (TypeError, ValueError, OverflowError):
+    box = clip_box(bbox, width, height)
+    if box is None or box[2] - box[0] < 2 * _MIN_PX or box[3] - box[1] < 2 * _MIN_PX:
         return None
-    x0, x1, y0, y1 = max(0, x0), min(width, x1), max(0, y0), min(height, y1)
-    if x1 - x0 < 2 * _MIN_PX or y1 - y0 < 2 * _MIN_PX:
-        return None
-    return x0, y0, x1, y1
+    return box
 
 
 def _search(rgb: np.ndarray, box: Box, index: int, phrase: MarkerPhrase) -> list[Marker]:
@@ -116,7 +113,7 @@ def _search(rgb: np.ndarray, box: Box, index: int, phrase: MarkerPhrase) -> list
 
 
 def _components(mask: np.ndarray, low: float, high: float):
-    """(label image, stats row, label) of the blobs whose longer side lies in [low, high]."""
+    """(mask crop, (x, y, w, h)) of each blob whose longer side lies in [low, high]."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     for label in range(1, count):
         x, y, w, h, _area = (int(v) for v in stats[label])

@@ -37,24 +37,24 @@ def panels_by_position(boxes: Sequence[Box], names: Sequence[str]) -> list[str |
     middle_axis = "x" if words & set(_HORIZONTAL) and not words & set(_VERTICAL) else "y"
     rows, columns = _bands(boxes, axis=1), _bands(boxes, axis=0)
     extent = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    thirds = {"x": "middle" in words and middle_axis == "x", "y": "middle" in words and middle_axis == "y"}
+    thirds_axis = middle_axis if "middle" in words else None  # the axis cut in thirds, if any
+    last = {"row": max(rows), "column": max(columns)}
     chosen: list[str | None] = []
-    for index, box in enumerate(boxes):
-        fits = [name for name in names
-                if _holds(name, box, extent, thirds, middle_axis, rows[index], columns[index], rows, columns)]
+    for box, row, column in zip(boxes, rows, columns, strict=True):
+        place = {"row": row, "column": column}
+        fits = [name for name in names if _holds(name, box, extent, middle_axis, thirds_axis, place, last)]
         chosen.append(fits[0] if len(fits) == 1 else None)
     return chosen if any(chosen) else None
 
 
-def _holds(name: str, box: Box, extent: Box, thirds: dict[str, bool], middle_axis: str,
-           row: int, column: int, rows: list[int], columns: list[int]) -> bool:
+def _holds(name: str, box: Box, extent: Box, middle_axis: str, thirds_axis: str | None,
+           place: dict[str, int], last: dict[str, int]) -> bool:
     words = name.split()
-    if words[0] in ("row", "column"):
-        place, count = (row, max(rows)) if words[0] == "row" else (column, max(columns))
-        return place == (count if words[1] == "last" else int(words[1]))
+    if words[0] in place:  # "row 2", "column last"
+        return place[words[0]] == (last[words[0]] if words[1] == "last" else int(words[1]))
     for word in words:
         axis = "y" if word in _VERTICAL else "x" if word in _HORIZONTAL else middle_axis
-        if not _in_band(word, box, extent, axis, thirds[axis]):
+        if not _in_band(word, box, extent, axis, axis == thirds_axis):
             return False
     return True
 
