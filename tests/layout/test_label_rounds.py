@@ -87,14 +87,14 @@ def _at_60_percent(figure_id: str):
 
 @pytest.mark.shared_data
 def test_a_hole_in_small_labels_is_filled_from_thin_strokes(shared_data) -> None:
-    """At 60% the "B" of this figure blurs lighter than dark ink: A and C are read, and
-    the hole between them is filled by a thin-stroke candidate of their size."""
+    """At 60% the "B" of this figure blurs lighter than dark ink: Ai, Aii and C are read,
+    and the hole between A and C is filled by a thin-stroke candidate of their size."""
     pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
     from panel2patch.layout import parse_layout
 
     image, _ = _at_60_percent("figures/soda_mmqc/10.1038_s44321-025-00219-1/content/1/content/44321_2025_219_fig1_html.png")
     layout = parse_layout(image)
-    assert layout.labels == ["A", "B", "C"]
+    assert layout.labels == ["Ai", "Aii", "B", "C"]
     assert all(panel.label_bbox is not None for panel in layout.panels)
 
 

@@ -5,6 +5,7 @@ from panel2patch.layout.label_text import (
     choose_sequence,
     missing_indices,
     parse_label,
+    parse_part,
 )
 
 
@@ -95,3 +96,47 @@ def test_a_letter_out_of_reading_order_fills_a_hole() -> None:
     readings = _row(["A", "B"]) + [Reading((x, y, x + 10, y + 14), t, 0.9) for x, t, y in rows]
     _, chosen = choose_sequence(readings)
     assert [c.text for c in chosen] == ["A", "B", "C", "D", "E", "F", "G"]
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [("Ai", ("A", 1, "roman")), ("(Aii)", ("A", 2, "roman")), ("b-iv", ("b", 4, "roman")),
+     ("A2", ("A", 2, "digit")), ("c.3", ("c", 3, "digit"))],
+)
+def test_parse_part_reads_letter_and_part(text: str, part: tuple) -> None:
+    assert parse_part(text) == part
+
+
+@pytest.mark.parametrize("text", ["A", "Ab", "AB12", "10", "ii", "A0", "A10"])
+def test_parse_part_rejects_plain_labels_and_words(text: str) -> None:
+    assert parse_part(text) is None
+
+
+def test_parts_of_a_letter_label_their_own_panels() -> None:
+    # Ai above Aii, then B and C to the right: the stand-in A completes the sequence
+    readings = [Reading((0, 0, 20, 14), "Ai", 0.9), Reading((0, 300, 24, 314), "Aii", 0.9),
+                Reading((400, 0, 410, 14), "B", 0.9), Reading((800, 0, 810, 14), "C", 0.9)]
+    style, chosen = choose_sequence(readings)
+    assert style == "upper" and [c.text for c in chosen] == ["Ai", "Aii", "B", "C"]
+    assert [c.index for c in chosen] == [0, 0, 1, 2]
+
+
+def test_a_part_read_twice_is_numbered_in_reading_order() -> None:
+    # the recogniser drops the second stroke of "ii": both read "Ai"
+    readings = [Reading((0, 300, 20, 314), "Ai", 0.9), Reading((0, 0, 20, 14), "Ai", 0.9),
+                Reading((400, 0, 410, 14), "B", 0.9)]
+    _, chosen = choose_sequence(readings)
+    assert [(c.text, c.reading.box[1]) for c in chosen] == [("Ai", 0), ("Aii", 300), ("B", 0)]
+
+
+def test_a_lone_letter_with_a_number_is_not_a_label() -> None:
+    # "B1" beside A and C is a vitamin or a gene name, not panel B
+    _, chosen = choose_sequence(_row(["A", "B1", "C"]))
+    assert [c.text for c in chosen] == ["A", "C"]
+
+
+def test_repeated_formulas_are_not_parts() -> None:
+    # "H2" under two panels of a pathway figure: a formula, not panel H's parts
+    readings = _row(["A", "B", "C"]) + [Reading((100, 300, 114, 314), "H2", 0.9), Reading((500, 300, 514, 314), "H2", 0.9)]
+    _, chosen = choose_sequence(readings)
+    assert [c.text for c in chosen] == ["A", "B", "C"]

@@ -37,6 +37,7 @@ from panel2patch.layout.label_text import (
     choose_sequence,
     missing_indices,
     parse_label,
+    parse_part,
     partial_letters,
 )
 from panel2patch.layout.records import Panel, PanelLayout
@@ -98,7 +99,7 @@ class ClassicalBackend:
         else:
             regions = _attach_lone_label([(box, None) for box in pieces], hits)
         if regions and all(hit is not None for _, hit in regions):
-            regions.sort(key=lambda region: region[1].index)
+            regions.sort(key=lambda region: _sequence_key(region[1]))
             panels = [self._panel(canvas, box, hit, width, height, len(regions)) for box, hit in regions]
         else:
             panels = reading_order([self._panel(canvas, b, h, width, height, len(regions)) for b, h in regions])
@@ -231,6 +232,12 @@ class ClassicalBackend:
         )
 
 
+def _sequence_key(hit: LabelHit) -> tuple[int, int]:
+    """Sequence order of a label: its letter, then its part (Ai before Aii)."""
+    part = parse_part(hit.text)
+    return hit.index, part[1] if part is not None else 0
+
+
 def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> np.ndarray:
     """The candidate cut from the original image, padded, as dark glyphs on light."""
     height, width = rgb.shape[:2]
@@ -292,7 +299,13 @@ def _at_label_size(candidates: list[LabelCandidate], chosen: list[Chosen]) -> li
 
 
 def _cased(chosen: Chosen, style: str) -> Chosen:
-    return Chosen(chosen.reading, chosen.index, chosen.text.upper() if style == "upper" else chosen.text.lower())
+    """The label in the sequence's letter case; of a part ("Aii") only the letter."""
+    upper, text = style == "upper", chosen.text
+    if parse_part(text) is not None:
+        text = (text[0].upper() if upper else text[0].lower()) + text[1:]
+    else:
+        text = text.upper() if upper else text.lower()
+    return Chosen(chosen.reading, chosen.index, text)
 
 
 def _fill_holes_from(readings: list[Reading], chosen: list[Chosen], style: str) -> list[Chosen]:

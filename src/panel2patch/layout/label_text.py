@@ -1,6 +1,8 @@
 """Panel-label strings: parse OCR output and pick the figure's label sequence.
 
-Accepted styles: ``A``, ``a``, ``(a)``, ``A.``, ``a)``, ``i``/``ii``/``iii``, ``1``/``2``/``3``.
+Accepted styles: ``A``, ``a``, ``(a)``, ``A.``, ``a)``, ``i``/``ii``/``iii``, ``1``/``2``/``3``,
+and letters split into parts (``Ai``/``Aii``, ``A1``/``A2``, ``a-i``): two or more parts
+of one letter stand for that letter in the sequence and each part labels its own panel.
 The sequence (A, B, C...) decides what is a label: OCR reads of axis ticks and stray
 letters drop out because they break the sequence or its reading order, and the letter
 case of look-alike glyphs (c/C, o/O, s/S...) follows the rest of the sequence.
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from panel2patch.layout.gutters import WorkBox
 
 _WRAPPED = re.compile(r"^[(\[]?([A-Za-z]{1,4}|[0-9]{1,2}|\|)[)\].:,]?$")
+# a letter and its part: "Ai", "(Aii)", "A-iii", "a.2", "B1"
+_PART = re.compile(r"^[(\[]?([A-Za-z])[-.]?(i{1,3}|iv|vi{0,3}|I{1,3}|IV|VI{0,3}|[1-9])[)\].:,]?$")
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 # Glyphs whose upper and lower case look alike; OCR guesses their case.
 CASELESS = set("cosuvwxzpk")
@@ -77,8 +81,38 @@ class Chosen:
     text: str
 
 
+def parse_part(text: str) -> tuple[str, int, str] | None:
+    """(letter, part number from 1, part style "roman" or "digit") of a label naming a
+    part of a lettered panel ("Aii" -> ("A", 2, "roman")); None for anything else."""
+    text = "".join(ch for ch in text if ch.isascii() and not ch.isspace())
+    match = _PART.match(text)
+    if not match:
+        return None
+    letter, part = match.groups()
+    if (letter + part).lower() in ROMAN and ((letter + part).islower() or (letter + part).isupper()):
+        return None  # "ii", "vi", "IV": a numeral, not a letter's part
+    if part.isdigit():
+        return letter, int(part), "digit"
+    return letter, ROMAN.index(part.lower()) + 1, "roman"
+
+
+def part_text(letter: str, number: int, style: str) -> str:
+    return letter + (ROMAN[number - 1] if style == "roman" and number <= len(ROMAN) else str(number))
+
+
 def choose_sequence(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]]:
-    """The most convincing label sequence among the readings: (style, labels)."""
+    """The most convincing label sequence among the readings: (style, labels).
+
+    Labels of one letter's parts (Ai, Aii) count as that letter once; each part is one
+    label of the result, with the letter's index."""
+    readings, parts = _letters_for_parts(readings)
+    style, chosen = _choose_plain(readings)
+    if parts and style in ("upper", "lower"):
+        chosen = _expand_parts(chosen, parts, style == "upper")
+    return style, chosen
+
+
+def _choose_plain(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]]:
     best: tuple[float, str | None, list[Chosen]] = (0.0, None, [])
     for style in ("letter", "roman", "digit"):
         options = [(r, p) for r in readings for p in parse_label(r.text) if p.style == style]
@@ -94,6 +128,65 @@ def choose_sequence(readings: Sequence[Reading]) -> tuple[str | None, list[Chose
     if style == "letter":
         style, chosen = _resolve_case(chosen)
     return style, sorted(chosen, key=lambda c: c.index)
+
+
+def _letters_for_parts(readings: Sequence[Reading]) -> tuple[list[Reading], dict[WorkBox, list[Reading]]]:
+    """The readings with each letter's parts (two or more, of one size) replaced by one
+    reading of the bare letter at the first part; and those parts, in reading order, by
+    the box of that stand-in. A lone "B1" stays what it was (vitamin B1, a D2 receptor)."""
+    by_letter: dict[str, list[Reading]] = {}
+    for reading in readings:
+        if (part := parse_part(reading.text)) is not None:
+            by_letter.setdefault(part[0].upper(), []).append(reading)
+    out = list(readings)
+    parts: dict[WorkBox, list[Reading]] = {}
+    for group in by_letter.values():
+        group = _one_size(group)
+        if len(group) < 2 or not _numbered_parts([parse_part(r.text) for r in group]):
+            continue
+        keys = _reading_keys(group, row_major=True)
+        group = [r for _, r in sorted(zip(keys, group), key=lambda kr: kr[0])]
+        first = group[0]
+        stand_in = Reading(first.box, parse_part(first.text)[0], max(r.confidence for r in group))
+        out = [stand_in if r is first else r for r in out if not any(r is g for g in group[1:])]
+        parts[first.box] = group
+    return out, parts
+
+
+def _numbered_parts(parts: list[tuple[str, int, str]]) -> bool:
+    """Parts start at the first and differ; roman parts may repeat (the recogniser drops a
+    thin stroke: "Ai" for "Aii"), numbers may not ("H2" twice is a formula)."""
+    numbers = [number for _, number, _ in parts]
+    repeats = len(set(numbers)) < len(numbers)
+    return min(numbers) == 1 and not (repeats and any(style == "digit" for _, _, style in parts))
+
+
+def _one_size(group: list[Reading]) -> list[Reading]:
+    """The largest subset of ``group`` within one SIZE_BAND of heights."""
+    best: list[Reading] = []
+    for ref in {_height(r) for r in group}:
+        band = [r for r in group if ref <= _height(r) <= ref * SIZE_BAND]
+        if len(band) > len(best):
+            best = band
+    return best
+
+
+def _expand_parts(chosen: list[Chosen], parts: dict[WorkBox, list[Reading]], upper: bool) -> list[Chosen]:
+    """Each chosen stand-in letter back to its parts. Parts read out of order or twice
+    ("Ai" for "Aii": the recogniser drops a thin stroke) are numbered in reading order."""
+    out: list[Chosen] = []
+    for c in chosen:
+        group = parts.get(c.reading.box)
+        if group is None or parse_part(c.reading.text) is not None:
+            out.append(c)
+            continue
+        read = [parse_part(r.text) for r in group]
+        numbers = [p[1] for p in read]
+        if numbers != sorted(set(numbers)):
+            numbers = list(range(1, len(group) + 1))
+        letter = c.text.upper() if upper else c.text.lower()
+        out.extend(Chosen(r, c.index, part_text(letter, n, read[0][2])) for r, n in zip(group, numbers))
+    return out
 
 
 def partial_letters(readings: Sequence[Reading]) -> list[Chosen]:
