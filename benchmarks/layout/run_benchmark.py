@@ -4,6 +4,7 @@
     python benchmarks/layout/run_benchmark.py --only real --split dev
     python benchmarks/layout/run_benchmark.py --only speed
     python benchmarks/layout/run_benchmark.py --only real --split dev --shrink 0.6   # small renders
+    python benchmarks/layout/run_benchmark.py --only synthetic --parts   # labels Ai Aii / B1 B2
 
 Accuracy: ImageCLEF accuracy, mAP at IoU 0.5 and label accuracy (see
 ``panel2patch.layout.scoring``) on our hand-annotated real figures (dev = tuned on,
@@ -74,8 +75,8 @@ def score_real(split: str, config: LayoutConfig | None, verbose: bool, factor: f
     }
 
 
-def score_synthetic(split: str, count: int, config: LayoutConfig | None) -> dict:
-    figures = generate_set(split, count)
+def score_synthetic(split: str, count: int, config: LayoutConfig | None, parts: bool = False) -> dict:
+    figures = generate_set(split, count, parts)
     truth = [[(p.bbox, p.label) for p in fig.panels] for fig in figures]
     preds = [predict(fig.image, config) for fig in figures]
     return {"all": score_figures(truth, preds)}
@@ -128,6 +129,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", default=None, help="dev or test (default: both)")
     parser.add_argument("--synthetic-count", type=int, default=200, help="figures per synthetic split")
     parser.add_argument("--verbose", action="store_true", help="list real figures scored below 1.0")
+    parser.add_argument("--parts", action="store_true",
+                        help="synthetic figures labelled as parts of a letter per row (Ai Aii / B1 B2)")
     parser.add_argument("--shrink", type=float, default=1.0,
                         help="score the real figures resized to this factor (e.g. 0.6: small renders)")
     args = parser.parse_args(argv)
@@ -148,8 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     if "synthetic" in parts:
         for split in splits:
             if split in SPLIT_SEEDS:
-                scores = score_synthetic(split, args.synthetic_count, None)
-                print(_row(f"synthetic {split}", scores["all"]))
+                scores = score_synthetic(split, args.synthetic_count, None, args.parts)
+                print(_row(f"synthetic {split}{', part labels' if args.parts else ''}", scores["all"]))
     if "speed" in parts and DATA_ROOT.exists():
         print(f"\nload average before timing: {os.getloadavg()[0]:.1f}")
         print("| configuration | figures | median decode | median layout (wall / CPU) "

@@ -14,6 +14,10 @@ in one style (A, a, (a), A., a), i/ii, 1/2) at one position (above, left, inside
 top-left corner, white on dark), in DejaVu or Liberation fonts sized to the figure, and
 records every panel box (image and label) and label exactly. A fixed seed per split
 makes the sets reproducible.
+
+``generate_set(..., parts=True)`` makes a separate set (its own seeds) whose panels are
+labelled as parts of a letter per row (Ai Aii Aiii / Bi Bii, or A1 A2 / B1 B2): the
+style of neuroscience and EMBO figures.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from real_figures import DATA_ROOT, load_annotations, load_figure
 
 SPLIT_SEEDS = {"dev": 20260401, "test": 20260402}
+PARTS_SEED_OFFSET = 1000  # the part-label sets draw from seeds of their own
+PART_STYLES = ["Ai", "A1", "(Ai)", "a1"]
 FONT_FILES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -98,10 +104,10 @@ def _paint_over(image: np.ndarray, box: tuple[int, int, int, int]) -> None:
     image[y0:y1, x0:x1] = np.median(ring, axis=0).astype(np.uint8)
 
 
-def generate_set(split: str, count: int) -> list[SynthFigure]:
-    rng = np.random.default_rng(SPLIT_SEEDS[split])
+def generate_set(split: str, count: int, parts: bool = False) -> list[SynthFigure]:
+    rng = np.random.default_rng(SPLIT_SEEDS[split] + (PARTS_SEED_OFFSET if parts else 0))
     pool = panel_pool(split)
-    return [compose(rng, pool) for _ in range(count)]
+    return [compose(rng, pool, parts) for _ in range(count)]
 
 
 def _layout(rng: np.random.Generator) -> tuple[str, list[list[float]]]:
@@ -119,8 +125,10 @@ def _layout(rng: np.random.Generator) -> tuple[str, list[list[float]]]:
     return kind, [[2.0, 1.0]] * int(rng.integers(2, 4))  # stack: big left panel, small ones at right
 
 
-def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...]) -> SynthFigure:
+def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], parts: bool = False) -> SynthFigure:
     kind, rows = _layout(rng)
+    while parts and kind in ("single", "stack"):  # parts need rows of several panels
+        kind, rows = _layout(rng)
     width = int(rng.integers(600, 1800))
     gutter = str(rng.choice(GUTTERS))
     radiology = kind == "strip" and rng.random() < 0.5
@@ -129,6 +137,8 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...]) -> SynthFigu
     background = (0, 0, 0) if gutter == "black" else (255, 255, 255)
     gap = 0 if gutter in ("none", "lines") else max(2, int(width * rng.uniform(0.008, 0.03)))
     style = str(rng.choice(LABEL_STYLES, p=[0.32, 0.22, 0.12, 0.08, 0.06, 0.06, 0.07, 0.07]))
+    if parts:
+        style = str(rng.choice(PART_STYLES))
     position = str(rng.choice(POSITIONS, p=[0.35, 0.1, 0.4, 0.15]))
     if gap == 0 and position in ("above", "left"):
         position = "inside"
@@ -142,14 +152,16 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...]) -> SynthFigu
     margin = label_px + 6 if position == "above" else 0
     left_margin = label_px * 2 if position == "left" else 0
     cells: list[tuple[int, int, int, int]] = []
+    places: list[tuple[int, int, int]] = []  # (row, column, panels in the row) of each cell
     y = gap
     for r, row in enumerate(rows):
         total = sum(row)
         x = gap
         usable = width - gap * (len(row) + 1)
-        for w in row:
+        for c, w in enumerate(row):
             cw = int(usable * w / total)
             cells.append((x, y, x + cw, y + row_height))
+            places.append((r, c, len(row)))
             x += cw + gap
         y += row_height + gap
     if kind == "stack":  # merge the left column into one tall panel
@@ -171,7 +183,10 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...]) -> SynthFigu
         box = [px0, py0, px0 + tile.width, py0 + tile.height]
         if gutter == "lines":
             draw.rectangle([x0, y0, x1 - 1, y1 - 1], outline=(0, 0, 0) if rng.random() < 0.7 else (255, 255, 255))
-        label = None if unlabelled or kind == "single" and rng.random() < 0.7 else _label_text(style, i)
+        if unlabelled or kind == "single" and rng.random() < 0.7:
+            label = None
+        else:
+            label = _part_text(style, *places[i]) if parts else _label_text(style, i)
         if label:
             lb = _draw_label(draw, canvas, label, font, position, box, label_px, rng)
             box = [min(box[0], lb[0]), min(box[1], lb[1]), max(box[2], lb[2]), max(box[3], lb[3])]
@@ -209,6 +224,18 @@ def _label_text(style: str, i: int) -> str:
         "i": ROMAN[i] if i < len(ROMAN) else letter,
         "1": str(i + 1),
     }[style]
+
+
+def _part_text(style: str, row: int, column: int, in_row: int) -> str:
+    """A letter per row, a part per panel of a row ("Bii"); a row's only panel keeps the
+    bare letter."""
+    letter = chr(ord("A") + row % 26)
+    if style == "a1":
+        letter = letter.lower()
+    if in_row == 1:
+        return f"({letter})" if style == "(Ai)" else letter
+    part = str(column + 1) if style in ("A1", "a1") else ROMAN[column % len(ROMAN)]
+    return f"({letter}{part})" if style == "(Ai)" else f"{letter}{part}"
 
 
 def _bare(label: str | None) -> str | None:

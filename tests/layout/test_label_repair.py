@@ -70,3 +70,26 @@ def test_a_label_at_the_image_edge_is_cut_out_with_a_white_margin() -> None:
     crop = _label_crop(rgb, canvas, LabelCandidate((0, 0, 10, 14), dark=True, glyphs=1, prior=1.0))
     assert crop.shape[0] > 14 and crop.shape[1] > 10
     assert crop[0].min() == 255 and crop[:, 0].min() == 255  # margin added on the cut sides
+
+
+def test_gutter_pieces_take_part_labels_and_a_missed_part_is_named() -> None:
+    """A strip of four pictures labelled A1..A4 where "A2" was not read: the labels
+    alone make three regions; the gutter pieces keep four, the second named A2."""
+    from panel2patch.layout.label_repair import prefer_gutter_split
+
+    pieces = [(10 + 150 * k, 10, 150 + 150 * k, 200) for k in range(4)]
+    hits = [_hit("A1", 0, 14, 14), _hit("A3", 0, 314, 14), _hit("A4", 0, 464, 14)]
+    regions = [((10, 10, 300, 200), hits[0]), (pieces[2], hits[1]), (pieces[3], hits[2])]
+    out = prefer_gutter_split(pieces, regions, hits, "upper")
+    assert [box for box, _ in out] == pieces
+    assert [hit.text for _, hit in out] == ["A1", "A2", "A3", "A4"]
+    assert out[1][1].inferred
+
+
+def test_part_labels_out_of_reading_order_keep_the_label_split() -> None:
+    from panel2patch.layout.label_repair import prefer_gutter_split
+
+    pieces = [(10 + 150 * k, 10, 150 + 150 * k, 200) for k in range(3)]
+    hits = [_hit("A2", 0, 14, 14), _hit("A1", 0, 314, 14)]
+    regions = [((10, 10, 300, 200), hits[0]), (pieces[2], hits[1])]
+    assert prefer_gutter_split(pieces, regions, hits, "upper") == regions

@@ -140,3 +140,8 @@ def test_repeated_formulas_are_not_parts() -> None:
     readings = _row(["A", "B", "C"]) + [Reading((100, 300, 114, 314), "H2", 0.9), Reading((500, 300, 514, 314), "H2", 0.9)]
     _, chosen = choose_sequence(readings)
     assert [c.text for c in chosen] == ["A", "B", "C"]
+
+
+def test_parts_of_the_first_letter_alone_are_a_sequence() -> None:
+    style, chosen = choose_sequence(_row(["A1", "A2", "A3"]))
+    assert style == "upper" and [c.text for c in chosen] == ["A1", "A2", "A3"]

@@ -364,8 +364,8 @@ def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bo
 
 
 def _looks_like_label(text: str) -> bool:
-    """A letter in a label style ("A", "(b)", "c.") or a roman numeral."""
-    return any(p.style in ("letter", "roman") for p in parse_label(text))
+    """A letter in a label style ("A", "(b)", "c.", "Aii") or a roman numeral."""
+    return any(p.style in ("letter", "roman") for p in parse_label(text)) or parse_part(text) is not None
 
 
 def _attach_lone_label(

@@ -19,7 +19,7 @@ from panel2patch.layout.cuts import candidate_splits
 from panel2patch.layout.geometry import union
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.label_hits import LabelHit
-from panel2patch.layout.label_text import ROMAN
+from panel2patch.layout.label_text import ROMAN, parse_part, part_text
 from panel2patch.layout.splitting import split_unlabeled
 
 Region = tuple[WorkBox, LabelHit | None]
@@ -153,6 +153,8 @@ def prefer_gutter_split(
     holes = any(i not in present for i in range(top + 1))
     areas = [(p[2] - p[0]) * (p[3] - p[1]) for p in parts]
     regular = min(areas) >= GRID_AREA_RATIO * max(areas)
+    if any(parse_part(hit.text) is not None for hit in hits):
+        return _split_with_parts(parts, owner, regular) or regions
     in_order = all(part_index == hit.index for part_index, hit in owner.items())
     if not ((in_order and (holes or regular)) or (holes and len(parts) == top + 1)):
         return regions
@@ -165,6 +167,48 @@ def prefer_gutter_split(
         else:
             out.append((part, None))
     return out
+
+
+def _split_with_parts(parts: list[WorkBox], owner: dict[int, LabelHit], regular: bool) -> list[Region] | None:
+    """The gutter pieces, labelled, for labels naming parts of letters (Ai, Aii, B1): when
+    the labels follow the pieces' reading order and the pieces form a regular grid or
+    parts are missing. A piece between two parts of one letter gets the part between
+    ("A2" between A1 and A3; "A1" before A2); other unlabelled pieces stay unnamed."""
+    keys = {k: _part_key(hit) for k, hit in owner.items()}
+    ordered = [keys[k] for k in sorted(keys)]
+    if any(b <= a for a, b in pairwise(ordered)):
+        return None
+    missing = any(number > 1 for _, number in ordered) or any(
+        a[0] == b[0] and b[1] > a[1] + 1 for a, b in pairwise(ordered)
+    )
+    if not (regular or missing):
+        return None
+    out: list[Region] = []
+    for k, part in enumerate(parts):
+        out.append((part, owner.get(k) or _part_between(part, owner, k)))
+    return out
+
+
+def _part_key(hit: LabelHit) -> tuple[int, int]:
+    part = parse_part(hit.text)
+    return hit.index, part[1] if part is not None else 0
+
+
+def _part_between(part: WorkBox, owner: dict[int, LabelHit], k: int) -> LabelHit | None:
+    before = owner.get(k - 1)
+    after = owner.get(k + 1)
+    after_part = parse_part(after.text) if after is not None else None
+    if after_part is None:
+        return None
+    letter, number, style = after_part
+    before_part = parse_part(before.text) if before is not None else None
+    fits = (before_part is not None and before_part[0] == letter and before_part[1] == number - 2) or (
+        number == 2 and (before is None or before.index != after.index)
+    )
+    if not fits:
+        return None
+    point = (part[0], part[1], part[0], part[1])
+    return LabelHit(point, part_text(letter, number - 1, style), after.index, 0.5, inferred=True)
 
 
 def _inferred(part: WorkBox, index: int, style: str | None) -> list[Region]:

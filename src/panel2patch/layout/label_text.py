@@ -107,9 +107,21 @@ def choose_sequence(readings: Sequence[Reading]) -> tuple[str | None, list[Chose
     label of the result, with the letter's index."""
     readings, parts = _letters_for_parts(readings)
     style, chosen = _choose_plain(readings)
+    if style is None and parts:
+        style, chosen = _parts_of_a(parts)
     if parts and style in ("upper", "lower"):
         chosen = _expand_parts(chosen, parts, style == "upper")
     return style, chosen
+
+
+def _parts_of_a(parts: dict[WorkBox, list[Reading]]) -> tuple[str | None, list[Chosen]]:
+    """A figure whose only labels are the parts of its first letter (Ai, Aii, Aiii)."""
+    for box, group in parts.items():
+        letter = parse_part(group[0].text)[0]
+        if letter in "Aa":
+            stand_in = Reading(box, letter, max(r.confidence for r in group))
+            return ("upper" if letter == "A" else "lower"), [Chosen(stand_in, 0, letter)]
+    return None, []
 
 
 def _choose_plain(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]]:
@@ -131,34 +143,53 @@ def _choose_plain(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]
 
 
 def _letters_for_parts(readings: Sequence[Reading]) -> tuple[list[Reading], dict[WorkBox, list[Reading]]]:
-    """The readings with each letter's parts (two or more, of one size) replaced by one
-    reading of the bare letter at the first part; and those parts, in reading order, by
-    the box of that stand-in. A lone "B1" stays what it was (vitamin B1, a D2 receptor)."""
+    """The readings with each letter's parts replaced by one reading of the bare letter at
+    the first part; and those parts, in reading order, by the box of that stand-in.
+
+    A letter needs two or more parts of one size to count as parts, numbered from the
+    first or second (a missed first part); once one letter has, a single part of another
+    letter at that size counts too (B1 missed, B2 read). A lone "B1" in a figure without
+    parts stays what it was (vitamin B1, a D2 receptor)."""
     by_letter: dict[str, list[Reading]] = {}
-    for reading in readings:
-        if (part := parse_part(reading.text)) is not None:
-            by_letter.setdefault(part[0].upper(), []).append(reading)
-    out = list(readings)
+    for reading in _one_per_place([r for r in readings if parse_part(r.text) is not None]):
+        by_letter.setdefault(parse_part(reading.text)[0].upper(), []).append(reading)
+    groups = {letter: _one_size(group) for letter, group in by_letter.items()}
+    valid = {k: g for k, g in groups.items() if len(g) >= 2 and _numbered_parts([parse_part(r.text) for r in g])}
+    if not valid:
+        return list(readings), {}
+    heights = sorted(_height(r) for g in valid.values() for r in g)
+    median = heights[len(heights) // 2]
+    for letter, group in groups.items():
+        if letter not in valid and len(group) == 1 and median / SIZE_BAND <= _height(group[0]) <= median * SIZE_BAND:
+            valid[letter] = group
+    taken = {id(r) for g in valid.values() for r in g}
+    out = [r for r in readings if id(r) not in taken]
     parts: dict[WorkBox, list[Reading]] = {}
-    for group in by_letter.values():
-        group = _one_size(group)
-        if len(group) < 2 or not _numbered_parts([parse_part(r.text) for r in group]):
-            continue
+    for group in valid.values():
         keys = _reading_keys(group, row_major=True)
         group = [r for _, r in sorted(zip(keys, group), key=lambda kr: kr[0])]
-        first = group[0]
-        stand_in = Reading(first.box, parse_part(first.text)[0], max(r.confidence for r in group))
-        out = [stand_in if r is first else r for r in out if not any(r is g for g in group[1:])]
-        parts[first.box] = group
+        out.append(Reading(group[0].box, parse_part(group[0].text)[0], max(r.confidence for r in group)))
+        parts[group[0].box] = group
     return out, parts
 
 
+def _one_per_place(readings: list[Reading]) -> list[Reading]:
+    """One reading per label place: a crop read in two rounds (boxes a pixel apart) once,
+    the more confident read."""
+    kept: list[Reading] = []
+    for reading in sorted(readings, key=lambda r: -r.confidence):
+        x, y = (reading.box[0] + reading.box[2]) / 2, (reading.box[1] + reading.box[3]) / 2
+        if not any(k.box[0] <= x < k.box[2] and k.box[1] <= y < k.box[3] for k in kept):
+            kept.append(reading)
+    return kept
+
+
 def _numbered_parts(parts: list[tuple[str, int, str]]) -> bool:
-    """Parts start at the first and differ; roman parts may repeat (the recogniser drops a
+    """Parts start at the first (or second: a missed first) and differ; roman parts may repeat (the recogniser drops a
     thin stroke: "Ai" for "Aii"), numbers may not ("H2" twice is a formula)."""
     numbers = [number for _, number, _ in parts]
     repeats = len(set(numbers)) < len(numbers)
-    return min(numbers) == 1 and not (repeats and any(style == "digit" for _, _, style in parts))
+    return min(numbers) <= 2 and not (repeats and any(style == "digit" for _, _, style in parts))
 
 
 def _one_size(group: list[Reading]) -> list[Reading]:
