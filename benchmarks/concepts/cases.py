@@ -31,9 +31,6 @@ LAYOUT_ANNOTATIONS = HERE.parent / "layout" / "real_annotations.json"
 PANEL_KINDS = HERE.parent / "markers" / "panel_kinds.json"
 SODA = DATA_ROOT / "figures" / "soda_mmqc"
 
-# soda_mmqc labels that the hand-drawn boxes leave unlabelled, in reading order.
-_UNLABELLED_AS = {"44321_2025_219_fig1_html.png": ["Ai", "Aii"]}
-
 
 @dataclass(frozen=True)
 class PanelCase:
@@ -73,15 +70,7 @@ def soda_cases() -> list[PanelCase]:
         figure_id = image.relative_to(DATA_ROOT).as_posix()
         caption = (content / "caption.txt").read_text(encoding="utf-8")
         figure = figures[figure_id]
-        boxes: dict[str, tuple[int, int, int, int]] = {}
-        unlabelled = list(_UNLABELLED_AS.get(image.name, []))
-        for panel in figure["panels"]:
-            label = panel["label"]
-            if label is None:
-                if not unlabelled:
-                    continue  # an unlabelled extra picture: no soda answer for it
-                label = unlabelled.pop(0)
-            boxes[label] = tuple(panel["bbox"])
+        boxes = {panel["label"]: tuple(panel["bbox"]) for panel in figure["panels"] if panel["label"]}
         for output in json.loads(check.read_text())["outputs"]:
             label = output["panel_label"]
             truth = "micrograph" if output["micrograph"] == "yes" else "not"

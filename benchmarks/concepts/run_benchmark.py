@@ -11,6 +11,10 @@
    (``is_image_like``) and the confusion of kinds.
 3. MedPix radiology: how often a CT/MR image is called radiology, and how often its case
    caption gives the right modality (computerized tomography vs magnetic resonance).
+4. ``--only soda-regions``: region pairs (a marker found on the panel, linked to a caption
+   phrase) on the soda_mmqc panels whose human answer lists a symbol that the caption
+   defines, and on the panels whose answer lists none (the dataset issue's "region pairs
+   wherever a caption defines markers that the image shows").
 
 The ``dev`` figures were looked at while building the classifier; ``test`` figures were not
 (the layout work's split, chosen at random per article; MedPix: odd rows).
@@ -189,11 +193,51 @@ def article_concepts(run_dir: str) -> None:
     print()
 
 
+def soda_region_pairs(verbose: bool) -> None:
+    """Per soda panel: does ``panel2patch figure --json`` give it a region with caption
+    text? Expected where the human answer lists a caption-defined symbol
+    (``micrograph-symbols-defined``), not expected on the other panels."""
+    import json
+
+    from panel2patch.cli.figure import figure_json
+    from panel2patch.images import decode_image_file
+
+    print("## soda_mmqc region pairs: regions with caption text per panel, by label\n")
+    expected, found, spurious, rows = 0, 0, 0, []
+    for check in sorted((DATA_ROOT / "figures" / "soda_mmqc").glob("*/content/*/checks/micrograph-symbols-defined/expected_output.json")):
+        content = check.parents[2] / "content"
+        image = next(p for p in sorted(content.iterdir()) if p.suffix in (".png", ".jpg"))
+        result = figure_json(image, decode_image_file(image), (content / "caption.txt").read_text(encoding="utf-8"), "classical")
+        labels = [p.get("label") for p in result["panels"]]
+        texts: dict[str, list[str]] = defaultdict(list)
+        for region in result["regions"]:
+            if region.get("text") and labels[region["panel"]]:
+                texts[labels[region["panel"]].upper()].append(region["text"])
+        answers = {o["panel_label"].upper(): o for o in json.loads(check.read_text())["outputs"]}
+        for label, answer in answers.items():
+            defined = [s for s, d in zip(answer["symbols"], answer["symbols_defined_in_caption"], strict=False) if d == "yes"]
+            if defined:
+                expected += 1
+                found += label in texts
+                rows.append((image.name, label, ", ".join(defined), "; ".join(sorted(set(texts.get(label, [])))) or "-"))
+            elif label in texts:
+                spurious += 1
+                rows.append((image.name, label, "(none defined)", "; ".join(sorted(set(texts[label])))))
+    print("| panels with a caption-defined symbol | with a region pair | panels without one given a region pair |")
+    print("|---|---|---|")
+    print(f"| {expected} | {found} | {spurious} |\n")
+    if verbose:
+        print("| figure | panel | symbols defined (human) | our region texts |\n|---|---|---|---|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--verbose", action="store_true", help="list the soda panels got wrong")
-    parser.add_argument("--only", choices=["soda", "soda-e2e", "kinds", "medpix", "articles"], default=None)
+    parser.add_argument("--only", choices=["soda", "soda-e2e", "soda-regions", "kinds", "medpix", "articles"], default=None)
     parser.add_argument("--articles", metavar="RUN_DIR", default=None, help="also label every figure of this run")
     args = parser.parse_args()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
@@ -201,6 +245,8 @@ def main() -> None:
         soda(splits, args.verbose)
     if args.only in (None, "soda-e2e"):
         soda_end_to_end(splits, args.verbose)
+    if args.only in (None, "soda-regions"):
+        soda_region_pairs(args.verbose)
     if args.only in (None, "kinds"):
         kinds(splits, args.verbose)
     if args.only in (None, "medpix"):
