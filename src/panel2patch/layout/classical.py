@@ -38,6 +38,7 @@ from panel2patch.layout.label_text import (
     missing_indices,
     parse_label,
     parse_part,
+    part_number,
     partial_letters,
 )
 from panel2patch.layout.records import Panel, PanelLayout
@@ -99,7 +100,7 @@ class ClassicalBackend:
         else:
             regions = _attach_lone_label([(box, None) for box in pieces], hits)
         if regions and all(hit is not None for _, hit in regions):
-            regions.sort(key=lambda region: _sequence_key(region[1]))
+            regions.sort(key=lambda region: (region[1].index, part_number(region[1].text)))
             panels = [self._panel(canvas, box, hit, width, height, len(regions)) for box, hit in regions]
         else:
             panels = reading_order([self._panel(canvas, b, h, width, height, len(regions)) for b, h in regions])
@@ -230,12 +231,6 @@ class ClassicalBackend:
             label_bbox=None if hit.inferred else canvas.to_original(hit.box, width, height),
             score=round(min(1.0, max(0.5, hit.confidence)), 3),
         )
-
-
-def _sequence_key(hit: LabelHit) -> tuple[int, int]:
-    """Sequence order of a label: its letter, then its part (Ai before Aii)."""
-    part = parse_part(hit.text)
-    return hit.index, part[1] if part is not None else 0
 
 
 def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> np.ndarray:

@@ -19,7 +19,7 @@ from panel2patch.layout.cuts import candidate_splits
 from panel2patch.layout.geometry import union
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.label_hits import LabelHit
-from panel2patch.layout.label_text import ROMAN, parse_part, part_text
+from panel2patch.layout.label_text import ROMAN, parse_part, part_number, part_text
 from panel2patch.layout.splitting import split_unlabeled
 
 Region = tuple[WorkBox, LabelHit | None]
@@ -174,7 +174,7 @@ def _split_with_parts(parts: list[WorkBox], owner: dict[int, LabelHit], regular:
     the labels follow the pieces' reading order and the pieces form a regular grid or
     parts are missing. A piece between two parts of one letter gets the part between
     ("A2" between A1 and A3; "A1" before A2); other unlabelled pieces stay unnamed."""
-    keys = {k: _part_key(hit) for k, hit in owner.items()}
+    keys = {k: (hit.index, part_number(hit.text)) for k, hit in owner.items()}
     ordered = [keys[k] for k in sorted(keys)]
     if any(b <= a for a, b in pairwise(ordered)):
         return None
@@ -187,11 +187,6 @@ def _split_with_parts(parts: list[WorkBox], owner: dict[int, LabelHit], regular:
     for k, part in enumerate(parts):
         out.append((part, owner.get(k) or _part_between(part, owner, k)))
     return out
-
-
-def _part_key(hit: LabelHit) -> tuple[int, int]:
-    part = parse_part(hit.text)
-    return hit.index, part[1] if part is not None else 0
 
 
 def _part_between(part: WorkBox, owner: dict[int, LabelHit], k: int) -> LabelHit | None:

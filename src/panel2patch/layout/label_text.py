@@ -96,6 +96,12 @@ def parse_part(text: str) -> tuple[str, int, str] | None:
     return letter, ROMAN.index(part.lower()) + 1, "roman"
 
 
+def part_number(text: str) -> int:
+    """The part a label names ("Aii" -> 2); 0 for a plain label ("A")."""
+    part = parse_part(text)
+    return part[1] if part is not None else 0
+
+
 def part_text(letter: str, number: int, style: str) -> str:
     return letter + (ROMAN[number - 1] if style == "roman" and number <= len(ROMAN) else str(number))
 
@@ -185,8 +191,9 @@ def _one_per_place(readings: list[Reading]) -> list[Reading]:
 
 
 def _numbered_parts(parts: list[tuple[str, int, str]]) -> bool:
-    """Parts start at the first (or second: a missed first) and differ; roman parts may repeat (the recogniser drops a
-    thin stroke: "Ai" for "Aii"), numbers may not ("H2" twice is a formula)."""
+    """Parts start at the first (or the second: a missed first) and differ; roman parts
+    may repeat (the recogniser drops a thin stroke: "Ai" for "Aii"), numbers may not
+    ("H2" twice is a formula)."""
     numbers = [number for _, number, _ in parts]
     repeats = len(set(numbers)) < len(numbers)
     return min(numbers) <= 2 and not (repeats and any(style == "digit" for _, _, style in parts))
