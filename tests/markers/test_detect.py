@@ -458,3 +458,74 @@ def test_small_arrowhead_with_corners_rounded_by_jpeg(seed):
     image = jpeg(canvas.finish(), 60)
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+
+def _well_plate_row(seed: int = 13) -> Image.Image:
+    """Pale wells (grey 218, under pure white) in a row on a dark plate: alike blobs in a
+    line, which read as a word of white letters."""
+    panel = textured_panel(seed=seed, mean=60.0)
+    draw = ImageDraw.Draw(panel)
+    for x in (100, 160, 220):
+        draw.ellipse([x, 130, x + 46, 176], fill=(218, 218, 218))
+    return panel
+
+
+@pytest.mark.parametrize("color", ["orange", "red"])
+def test_asterisk_inside_a_pale_well_in_a_row_is_not_a_letter_counter(color):
+    """Lettering is set in pure white; a row of pale wells is no word, and an asterisk drawn
+    inside one of them (the well under three times its size) is no letter's counter."""
+    canvas = drawing.Canvas(_well_plate_row())
+    true = drawing.asterisk(canvas, (183.0, 153.0), 16.0, color, spokes=6, angle=0.2, width=2.0)
+    image = jpeg(canvas.finish(), 80)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+def test_white_letters_still_hide_their_counters():
+    """The counterpart: the counters of pure-white letters in a word ("A", "4") are no arrowheads."""
+    panel = textured_panel(seed=14, mean=60.0)
+    draw = ImageDraw.Draw(panel)
+    draw.text((60, 120), "A4 AA4", fill=(255, 255, 255), font=drawing.load_font(40, "DejaVuSans-Bold.ttf"))
+    image = jpeg(panel, 85)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert not [m for m in found if m.type == "arrowhead"], [(m.type, m.color, m.bbox) for m in found]
+
+
+def _picture_beside_page(seed: int = 15) -> Image.Image:
+    """A micrograph on the left 200 px of a 420 x 320 panel, pale page on the right."""
+    figure = Image.new("RGB", (420, 320), (246, 246, 246))
+    figure.paste(textured_panel(200, 320, seed=seed, mean=110.0), (0, 0))
+    return figure
+
+
+@pytest.mark.parametrize("kind,color,tip_x", [("arrow", "red", 250.0), ("arrowhead", "cyan", 262.0)])
+def test_coloured_marker_on_the_page_a_sixth_of_the_panel_from_the_picture(kind, color, tip_x):
+    """Saturated colours are never the page or its lettering: an arrow or arrowhead on the
+    page 0.15-0.19 of the panel's shorter side from the picture it points at (beyond the
+    0.06 margin of white and black markers) is still searched."""
+    canvas = drawing.Canvas(_picture_beside_page())
+    if kind == "arrow":
+        true = drawing.arrow(canvas, (tip_x, 160.0), math.pi, 36.0, color)
+    else:
+        true = drawing.arrowhead(canvas, (tip_x, 160.0), math.pi, 16.0, color)
+    image = jpeg(canvas.finish(), 85)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
+def test_white_arrowhead_touching_a_bright_spot_is_not_its_own_counter():
+    """A white arrowhead whose tip touches a bright spot forms one white blob with it, and
+    that blob sits in a row of like bright blobs (a "word"). The arrowhead (its pure-white
+    core) lies inside the blob as its ink, not as a counter: only a letter of another colour
+    has counters."""
+    panel = textured_panel(seed=16, mean=60.0)
+    draw = ImageDraw.Draw(panel)
+    for x in (125, 205):
+        draw.ellipse([x, 118, x + 26, 150], fill=(226, 226, 226))
+    draw.ellipse([168, 134, 184, 152], fill=(226, 226, 226))
+    canvas = drawing.Canvas(panel)
+    true = drawing.arrowhead(canvas, (176.0, 140.0), math.pi / 2, 24.0, "white")
+    image = jpeg(canvas.finish(), 90)
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]

@@ -311,11 +311,13 @@ def _cut_by_edge(comps: Components) -> np.ndarray:
     return cut
 
 
-def glyph_sized_boxes(comps: Components, ctx: Context) -> np.ndarray:
-    """Boxes (x0, y0, x1, y1) of the glyph-sized blobs of ``comps`` (letters, markers)."""
+def glyph_sized_boxes(comps: Components, ctx: Context, color: str | None = None) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) of the glyph-sized blobs of ``comps`` (letters, markers; ink of
+    ``color``, whose pale blobs are no letters: ``_letter_ink``)."""
     stats = comps.stats
     size = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     keep = (size >= ctx.glyph_min) & (size <= ctx.glyph_max) & (stats[:, cv2.CC_STAT_AREA] >= 12)
+    keep &= _letter_ink(comps.means, color)
     keep[0] = False
     boxes = stats[keep, :4].astype(np.float64)
     boxes[:, 2] += boxes[:, 0]
@@ -323,13 +325,14 @@ def glyph_sized_boxes(comps: Components, ctx: Context) -> np.ndarray:
     return boxes
 
 
-def text_boxes(comps: Components, ctx: Context) -> np.ndarray:
-    """Boxes (x0, y0, x1, y1) of the blobs of ``comps`` that are letters of a word."""
+def text_boxes(comps: Components, ctx: Context, color: str | None = None) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) of the blobs of ``comps`` (ink of ``color``) that are letters of a word."""
     stats = comps.stats
     if comps.count <= 2:
         return np.zeros((0, 4))
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     letter_like = (np.maximum(w, h) >= 0.6 * ctx.glyph_min) & (np.maximum(w, h) <= ctx.glyph_max) & (area >= 6)
+    letter_like &= _letter_ink(comps.means, color)
     letter_like[0] = False
     candidates = np.flatnonzero(letter_like)
     if candidates.size > 300:  # picture texture, not lettering
@@ -341,6 +344,20 @@ def text_boxes(comps: Components, ctx: Context) -> np.ndarray:
     boxes[:, 2] += boxes[:, 0]
     boxes[:, 3] += boxes[:, 1]
     return boxes
+
+
+# Mean lowest channel of a white letter's blob: lettering is set in pure white (JPEG and
+# anti-aliasing bring a thin letter's mean down to ~235); pale paper, a well of a plate or
+# a bright patch of tissue lies near the white limit (205-222).
+_WHITE_LETTER_MIN = 228
+
+
+def _letter_ink(means: np.ndarray, color: str | None) -> np.ndarray:
+    """Blobs whose mean colour is lettering ink: for white, near pure white. A row of pale
+    wells or cells lines up like a word, and a marker drawn inside one is no letter's counter."""
+    if color == "white":
+        return means.min(axis=1) >= _WHITE_LETTER_MIN
+    return np.ones(len(means), bool)
 
 
 def in_text_line(stats: np.ndarray, means: np.ndarray, label: int) -> bool:

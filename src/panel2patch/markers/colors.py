@@ -81,21 +81,24 @@ _STROKE_BLACK = 100
 _STROKE_CONTRAST = 25
 
 
-def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None) -> dict[int, ClassLayers]:
-    """Candidate masks per colour class present; ``allowed`` limits all of them."""
+def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
+                 coloured: np.ndarray | None = None) -> dict[int, ClassLayers]:
+    """Candidate masks per colour class present; ``allowed`` limits all of them, or, when
+    given, ``coloured`` (a wider area) the ink of the saturated classes."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     low = rgb.min(axis=2)
     chroma = val.astype(np.int16) - low
     classes = _classes(hue, sat, val, low, chroma)
     if allowed is not None:
-        # A saturated blob that reaches into the allowed area is kept whole (a box drawn
-        # partly over the page beside a picture); white and black are cut at its edge, as
-        # the page and its lettering are white or black.
-        outside = ~allowed & (classes > 0)
-        coloured = classes >= CHROMATIC[0]
-        if (outside & coloured).any():
-            outside &= ~_reconstruct_labels(np.where(coloured, classes, 0), allowed & coloured)
+        # A saturated blob that reaches into its area (``coloured`` when given) is kept whole
+        # (a box drawn partly over the page beside a picture); white and black are cut at the
+        # edge of ``allowed``, as the page and its lettering are white or black.
+        chromatic = classes >= CHROMATIC[0]
+        reach = allowed if coloured is None else allowed | coloured
+        outside = (classes > 0) & ~np.where(chromatic, reach, allowed)
+        if (outside & chromatic).any():
+            outside &= ~_reconstruct_labels(np.where(chromatic, classes, 0), reach & chromatic)
         classes[outside] = 0
     present = np.bincount(classes.ravel(), minlength=len(CLASS_NAMES))
     ridges = _ridges(rgb, hue, sat, val, low, chroma, allowed)
@@ -121,7 +124,7 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None) -> dict[int
             faint = (_HUE_LUT[np.minimum(hue, 179)] == cls) & (sat >= _STROKE_SATURATION) \
                 & (chroma >= _STROKE_CHROMA) & (val >= _STROKE_VALUE)
         if allowed is not None:
-            faint &= allowed
+            faint &= allowed if cls in (WHITE, BLACK) else reach
         faint &= ~ink
         stroke = _reconstruct(ink, faint | ink) if faint.any() else None
         if stroke is not None and int(stroke.sum()) == int(ink.sum()):

@@ -122,14 +122,15 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
                   outline_min=max(8.0, config.min_outline_fraction * short),
                   max_outline_fraction=config.max_outline_fraction, picture_boxes=boxes)
     found: list[Found] = []
-    words: list[np.ndarray] = []
+    words: list[tuple[str | None, np.ndarray]] = []  # (colour, letter boxes)
     glyph_boxes: list[tuple[str | None, np.ndarray]] = []
-    for cls, layers in class_layers(work, search).items():
+    coloured = search_area(boxes, (height, width), _COLOURED_MARGIN)
+    for cls, layers in class_layers(work, search, coloured).items():
         color = CLASS_NAMES[cls]
         ink = Components(layers.ink, work)
-        glyph_boxes.append((color, glyph_sized_boxes(ink, ctx)))
+        glyph_boxes.append((color, glyph_sized_boxes(ink, ctx, color)))
         if color in ("white", "black"):  # lettering is black or white nearly always
-            words.append(text_boxes(ink, ctx))
+            words.append((color, text_boxes(ink, ctx, color)))
         found += glyphs(ink, color, ctx)
         if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
             found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
@@ -144,8 +145,7 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
             found += glyphs(Components(layers.stroke, work), color, ctx, tests=(fit_arrow,), faint=layers.faint)
     found = [f for f in found if f.score >= config.min_score]
     # Nothing inside a letter: the counter of an "A", "4" or "0" is a perfect triangle or box.
-    letters = np.concatenate(words) if words else np.zeros((0, 4))
-    found = [f for f in found if not _inside_any(f.bbox, letters) and not _counter(f, glyph_boxes)]
+    found = [f for f in found if not _in_letter(f, words) and not _counter(f, glyph_boxes)]
     return _suppress(_drop_arrow_heads(found))[: config.max_markers_per_panel]
 
 
@@ -189,6 +189,13 @@ def _counter(found: Found, glyph_boxes: list[tuple[str | None, np.ndarray]]) -> 
     return False
 
 
+def _in_letter(found: Found, words: list[tuple[str | None, np.ndarray]]) -> bool:
+    """``found`` lies in the counter of a letter of another colour. A letter of its own colour
+    holds it as ink, not as a counter: the pure core of a white arrowhead inside the white blob
+    it forms with a bright structure it touches."""
+    return any(_inside_any(found.bbox, boxes) for color, boxes in words if color != found.color)
+
+
 def _inside_any(bbox, boxes: np.ndarray) -> bool:
     """``bbox`` lies wholly within one of ``boxes`` (one pixel of slack), but is not it, and
     that box is letter-sized for it (at most 3x its width and height: a counter fills much of
@@ -213,12 +220,21 @@ def picture_boxes(picture: np.ndarray) -> list[tuple[int, int, int, int]]:
             if pixels >= 0.002 * height * width]
 
 
-def search_area(boxes: list[tuple[int, int, int, int]], shape: tuple[int, int]) -> np.ndarray:
+# Margins of the search area beside each picture, relative to the panel's shorter side: for
+# any marker, and for saturated colours (``class_layers``' ``coloured``), which are never the
+# page or its lettering: arrows drawn on the pale paper beside a specimen point at it from
+# further away.
+_MARGIN = 0.06
+_COLOURED_MARGIN = 0.2
+
+
+def search_area(boxes: list[tuple[int, int, int, int]], shape: tuple[int, int],
+                margin_fraction: float = _MARGIN) -> np.ndarray:
     """Where markers may lie: the rectangle of each picture (a specimen photographed on
     white is one picture, margins included) widened by a margin for markers placed
     beside it, as arrowheads pointing into a micrograph often are."""
     height, width = shape
-    margin = max(3, round(0.06 * min(height, width)))
+    margin = max(3, round(margin_fraction * min(height, width)))
     area = np.zeros((height, width), bool)
     for x0, y0, x1, y1 in boxes:
         area[max(0, y0 - margin):y1 + margin, max(0, x0 - margin):x1 + margin] = True
