@@ -19,11 +19,13 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -118,6 +120,38 @@ def time_real(config: LayoutConfig | None = None, repeats: int = 5) -> dict:
     }
 
 
+def host_description() -> str:
+    """CPU model and core count: ratios to decode move with the CPU (a neural recogniser
+    and a JPEG decoder do not speed up alike), so every speed table names its host."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            fields = {key.strip(): value for key, value in (line.split(":", 1) for line in info if ":" in line)}
+        model = " ".join(
+            f"{key} {fields[key].strip()}" for key in ("model name", "cpu family", "model") if key in fields
+        )
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
+
+
+def recogniser_ms_per_100px() -> float:
+    """The OCR recogniser's cost on a 480-px text line (best of 5), per 100 px."""
+    from panel2patch.layout.label_reader import LINE_HEIGHT
+    from panel2patch.layout.line_recogniser import AsciiLineRecogniser, find_rec_model
+
+    recogniser = AsciiLineRecogniser(find_rec_model())
+    line = np.full((LINE_HEIGHT, 480, 3), 255, np.uint8)
+    line[10:38, ::7] = 0
+    recogniser.read(line)
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        recogniser.read(line)
+        best = min(best, time.perf_counter() - start)
+    return 1000 * best / 4.8
+
+
 def _row(name: str, s) -> str:
     label = f"{s.label_accuracy:.3f} ({s.labelled_panels})" if s.label_accuracy is not None else "-"
     return f"| {name} | {s.figures} | {s.imageclef:.3f} | {s.map50:.3f} | {s.exact_count:.3f} | {label} |"
@@ -154,7 +188,9 @@ def main(argv: list[str] | None = None) -> None:
                 scores = score_synthetic(split, args.synthetic_count, None, args.parts)
                 print(_row(f"synthetic {split}{', part labels' if args.parts else ''}", scores["all"]))
     if "speed" in parts and DATA_ROOT.exists():
-        print(f"\nload average before timing: {os.getloadavg()[0]:.1f}")
+        print(f"\nhost: {host_description()}")
+        print(f"label recogniser: {recogniser_ms_per_100px():.1f} ms per 100 px of text line (1 thread)")
+        print(f"load average before timing: {os.getloadavg()[0]:.1f}")
         print("| configuration | figures | median decode | median layout (wall / CPU) "
               "| median per-figure ratio (wall / CPU) | ratio of medians | p90 layout |")
         print("|---|---|---|---|---|---|---|")
