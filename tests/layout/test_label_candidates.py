@@ -1,0 +1,47 @@
+"""Label candidates: a label chained to smaller text on its line is offered alone."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from panel2patch.layout.canvas import build_canvas
+from panel2patch.layout.config import LayoutConfig
+from panel2patch.layout.label_hits import find_label_candidates
+
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.load_default(size=size)  # Pillow's bundled scalable font
+
+
+def _label_beside_tick(tick_size: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A plot frame with the panel label "B" (34 px) and, a narrow space to its right on the
+    same line, the top tick label "0.027" at ``tick_size`` px (as a PLoS ONE figure sets them)."""
+    image = Image.new("RGB", (900, 600), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([120, 60, 860, 560], outline="black", width=2)
+    for y in range(60, 560, 60):
+        draw.line([112, y, 120, y], fill="black", width=2)
+    label_font = _font(34)
+    draw.text((10, 20), "B", fill="black", font=label_font)
+    label = draw.textbbox((10, 20), "B", font=label_font)
+    draw.text((label[2] + 7, label[3] - tick_size), "0.027", fill="black", font=_font(tick_size))
+    return np.asarray(image), label
+
+
+def _boxes(image: np.ndarray) -> list[tuple[int, int, int, int]]:
+    canvas = build_canvas(image, LayoutConfig())
+    return [c.box for c in find_label_candidates(canvas, 40)]
+
+
+def test_a_label_chained_to_a_smaller_tick_label_is_a_candidate_alone() -> None:
+    image, (x0, y0, x1, y1) = _label_beside_tick(tick_size=20)
+    alone = [b for b in _boxes(image) if abs(b[0] - x0) <= 3 and abs(b[2] - x1) <= 3]
+    assert alone, _boxes(image)
+
+
+def test_a_word_of_one_size_stays_whole() -> None:
+    # the same line with text as tall as the label: a word ("B 0.027"), not a label
+    image, (x0, _, x1, _) = _label_beside_tick(tick_size=34)
+    assert not [b for b in _boxes(image) if abs(b[0] - x0) <= 3 and abs(b[2] - x1) <= 3]
