@@ -31,10 +31,11 @@ from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_s
 from panel2patch.layout.label_split import split_labeled
 from panel2patch.layout.label_spots import expected_spots, widened
 from panel2patch.layout.label_text import (
-    SIZE_BAND,
     Chosen,
     Reading,
     choose_sequence,
+    in_size_band,
+    median_height,
     missing_indices,
     parse_label,
     parse_part,
@@ -140,8 +141,7 @@ class ClassicalBackend:
             style, chosen = choose_sequence(readings)
         holes = missing_indices(chosen)
         if style is None and _worth_a_thin_look(canvas, pieces):
-            seen = {c.box for c in found}
-            extra = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
+            extra = _thin_only(canvas, limit, found)
             if pieces <= 1:
                 extra = extra[:THIN_SINGLE_READS]
             thin_readings = self._read(rgb, canvas, extra)  # one call, not a round then all again
@@ -160,9 +160,7 @@ class ClassicalBackend:
                 # text): the missing ones may be drawn lighter than dark ink (blurred by a
                 # small render), so only thin strokes reveal them; also after the spot
                 # reads, for labels in pieces the gutters did not cut apart
-                seen = {c.box for c in found}
-                thin = [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
-                hole_reserve += _at_label_size(thin, chosen)[: THIN_HOLE_READS * len(left)]
+                hole_reserve += _at_label_size(_thin_only(canvas, limit, found), chosen)[: THIN_HOLE_READS * len(left)]
             if hole_reserve:
                 extra = extra + self._read(rgb, canvas, hole_reserve)
             chosen = _fill_holes_from(extra, chosen, style)
@@ -258,10 +256,15 @@ def _has_glyph_contrast(canvas: Canvas, spot: WorkBox) -> bool:
     return pixels.size > 0 and int(pixels.max()) - int(pixels.min()) >= SPOT_CONTRAST
 
 
+def _thin_only(canvas: Canvas, limit: int, found: list[LabelCandidate]) -> list[LabelCandidate]:
+    """The candidates that only the thin-stroke look reveals (not among ``found``)."""
+    seen = {c.box for c in found}
+    return [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
+
+
 def _labels_are_thin(chosen: list[Chosen]) -> bool:
     """The labels read are small enough for their strokes to stay lighter than dark ink."""
-    heights = sorted(c.reading.box[3] - c.reading.box[1] for c in chosen)
-    return heights[len(heights) // 2] <= THIN_TEXT_HEIGHT
+    return median_height(c.reading for c in chosen) <= THIN_TEXT_HEIGHT
 
 
 def _worth_a_thin_look(canvas: Canvas, pieces: int) -> bool:
@@ -288,9 +291,8 @@ def _inside(box: WorkBox, label: WorkBox) -> bool:
 def _at_label_size(candidates: list[LabelCandidate], chosen: list[Chosen]) -> list[LabelCandidate]:
     """Candidates within the size band of the labels chosen: only they can fill a hole
     (a sequence is chosen among readings of one size)."""
-    heights = sorted(c.reading.box[3] - c.reading.box[1] for c in chosen)
-    median = heights[len(heights) // 2]
-    return [c for c in candidates if median / SIZE_BAND <= c.height <= median * SIZE_BAND]
+    median = median_height(c.reading for c in chosen)
+    return [c for c in candidates if in_size_band(c.height, median)]
 
 
 def _cased(chosen: Chosen, style: str) -> Chosen:
@@ -321,10 +323,9 @@ def _extend_into_unlabelled_pieces(
 ) -> list[Chosen]:
     """The next letter after the last, read inside a gutter piece that has no label yet and
     at the size of the labels chosen (a stray letter elsewhere cannot extend the sequence)."""
-    heights = sorted(c.reading.box[3] - c.reading.box[1] for c in chosen)
-    if not heights:
+    if not chosen:
         return chosen
-    median = heights[len(heights) // 2]
+    median = median_height(c.reading for c in chosen)
     out = list(chosen)
     while free := _unlabelled(piece_boxes, out):
         following = max(c.index for c in out) + 1
@@ -333,7 +334,7 @@ def _extend_into_unlabelled_pieces(
                 r
                 for r in readings
                 if any(p.style == "letter" and p.index == following for p in parse_label(r.text))
-                and median / SIZE_BAND <= r.box[3] - r.box[1] <= median * SIZE_BAND
+                and in_size_band(r.box[3] - r.box[1], median)
                 and any(_inside(box, r.box) for box in free)
             ),
             None,

@@ -11,7 +11,7 @@ case of look-alike glyphs (c/C, o/O, s/S...) follows the rest of the sequence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from panel2patch.layout.gutters import WorkBox
@@ -79,6 +79,17 @@ class Chosen:
     reading: Reading
     index: int
     text: str
+
+
+def median_height(readings: Iterable[Reading]) -> int:
+    """The label size of ``readings``: the upper median of their heights (0 for none)."""
+    heights = sorted(_height(r) for r in readings)
+    return heights[len(heights) // 2] if heights else 0
+
+
+def in_size_band(height: int, reference: float) -> bool:
+    """``height`` within SIZE_BAND of ``reference`` either way (the labels of one figure)."""
+    return reference / SIZE_BAND <= height <= reference * SIZE_BAND
 
 
 def parse_part(text: str) -> tuple[str, int, str] | None:
@@ -163,10 +174,9 @@ def _letters_for_parts(readings: Sequence[Reading]) -> tuple[list[Reading], dict
     valid = {k: g for k, g in groups.items() if len(g) >= 2 and _numbered_parts([parse_part(r.text) for r in g])}
     if not valid:
         return list(readings), {}
-    heights = sorted(_height(r) for g in valid.values() for r in g)
-    median = heights[len(heights) // 2]
+    median = median_height(r for g in valid.values() for r in g)
     for letter, group in groups.items():
-        if letter not in valid and len(group) == 1 and median / SIZE_BAND <= _height(group[0]) <= median * SIZE_BAND:
+        if letter not in valid and len(group) == 1 and in_size_band(_height(group[0]), median):
             valid[letter] = group
     taken = {id(r) for g in valid.values() for r in g}
     out = [r for r in readings if id(r) not in taken]
@@ -240,7 +250,7 @@ def _consistent_subset(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
     best: list[Chosen] = []
     best_key = (0.0, 0)
     for ref in sorted({_height(r) for r, _ in options}, reverse=True):
-        band = [(r, p) for r, p in options if ref / SIZE_BAND <= _height(r) <= ref * SIZE_BAND]
+        band = [(r, p) for r, p in options if in_size_band(_height(r), ref)]
         chosen = _sequence_in_band(band)
         if len(chosen) < 2:
             continue
@@ -288,8 +298,7 @@ def _fill_holes(
 
 
 def _odd_size(reading: Reading, others: list[Reading]) -> bool:
-    heights = sorted(_height(r) for r in others)
-    median = heights[len(heights) // 2]
+    median = median_height(others)
     return not median / ODD_SIZE <= _height(reading) <= median * ODD_SIZE
 
 
