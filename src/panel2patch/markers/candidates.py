@@ -46,6 +46,9 @@ _SMALL_GLYPH_PX = 20
 # rounds their corners, so they fill less of that triangle than large ones (0.76, not 0.8;
 # an ellipse of any aspect fills 0.60).
 _FINE_TESTS: tuple[GlyphTest, ...] = (partial(fit_arrowhead, max_corner=80.0, fill_floor=0.76), fit_symbol)
+# Rings of thin-line ridges (washed-out colour, no ink purity to go by): at least this many
+# outline minimums across (smaller thin rings are the counters of letters and digits).
+_LINE_RING_MIN = 2.5
 # Overlay evidence below this rejects a blob; above it, it scales the shape score from
 # 0.6 (borderline: blended JPEG edges) to 1 (pure ink, sharp edge).
 _MIN_EVIDENCE = 0.35
@@ -460,7 +463,7 @@ def line_outlines(comps: Components, color: str | None, ctx: Context) -> list[Fo
     out: list[Found] = []
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     # Small thin rings are the counters of letters and digits ("0", "D"); zoom boxes are larger.
-    for label in np.flatnonzero((np.minimum(w, h) >= 2.5 * ctx.outline_min) & (area <= 0.6 * w * h)):
+    for label in np.flatnonzero((np.minimum(w, h) >= _LINE_RING_MIN * ctx.outline_min) & (area <= 0.6 * w * h)):
         if label == 0:
             continue
         blob = comps.blob(int(label))
@@ -468,12 +471,18 @@ def line_outlines(comps: Components, color: str | None, ctx: Context) -> list[Fo
         x, y, bw, bh = (int(v) for v in stats[label, :4])
         if fit is None or is_frame((x, y, x + bw, y + bh), ctx, round_=fit.type == CIRCLE):
             continue
-        if not _lone_outline(comps.mask, (x, y, x + bw, y + bh), fit.stroke, inner_max=0.1, ring_max=0.15):
+        if not _lone_line_ring(comps.mask, (x, y, x + bw, y + bh), fit.stroke):
             continue
         ix0, iy0, ix1, iy1 = fit.interior
         out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(0.5), color, None, None, fit.style,
                          (x + ix0 - 1, y + iy0 - 1, x + ix1 - 1, y + iy1 - 1)))
     return out
+
+
+def _lone_line_ring(mask: np.ndarray, bbox: tuple[int, int, int, int], stroke: float) -> bool:
+    """``_lone_outline`` held stricter for a ring of thin-line ridges: its colour covers at
+    most a tenth inside it and 15% just around it (not a cell's bright rim in a field of them)."""
+    return _lone_outline(mask, bbox, stroke, inner_max=0.1, ring_max=0.15)
 
 
 def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context) -> list[Found]:
@@ -589,8 +598,8 @@ def bridged_outlines(comps: Components, color: str | None, ctx: Context, washed:
         else:
             continue
         if washed:
-            if min(w, h) < 2.5 * ctx.outline_min or not _lone_outline(
-                    comps.mask, (x, y, x + w, y + h), 2.0, inner_max=0.1, ring_max=0.15):
+            too_small = min(w, h) < _LINE_RING_MIN * ctx.outline_min
+            if too_small or not _lone_line_ring(comps.mask, (x, y, x + w, y + h), 2.0):
                 continue
         elif not _flat_ink(ctx.work[y:y + h, x:x + w][region & (pieces[y:y + h, x:x + w] > 0)], color):
             continue

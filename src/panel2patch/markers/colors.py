@@ -105,9 +105,9 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
     grey = None
     out: dict[int, ClassLayers] = {}
     for cls in range(1, len(CLASS_NAMES)):
-        line = ridges == cls
         if present[cls] < 12:
             continue
+        line = ridges == cls
         ink = classes == cls
         pure = None
         if cls == WHITE:
