@@ -25,9 +25,18 @@ def _hit(marker: Marker, truth: drawing.TrueMarker) -> bool:
     return marker.type == truth.type and x0 <= cx <= x1 and y0 <= cy <= y1
 
 
+def _whole(image: Image.Image) -> list[Marker]:
+    """Markers found with the whole image as the one panel."""
+    return find_markers(image, [(0, 0, image.width, image.height)])
+
+
+def _assert_found(found: list[Marker], true: drawing.TrueMarker) -> None:
+    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+
+
 def test_every_drawn_marker_is_found_with_type_colour_and_tip(marked_panel):
     image, truth = marked_panel
-    found = find_markers(image, [(0, 0, image.width, image.height)])
+    found = _whole(image)
     for true in truth:
         hits = [m for m in found if _hit(m, true)]
         assert hits, f"missed {true.type} {true.color}: found {[(m.type, m.color, m.bbox) for m in found]}"
@@ -83,14 +92,14 @@ def test_more_marker_styles(kind):
     else:
         true = drawing.arrow(canvas, (250.0, 120.0), 0.3, 70, "white", style="line", shaft=2.0)
     image = canvas.finish()
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 def test_plot_panel_yields_no_markers():
     plot = plot_panel()
     assert panel_is_image_like(plot)[0] is False
-    assert find_markers(plot, [(0, 0, plot.width, plot.height)]) == []
+    assert _whole(plot) == []
 
 
 def test_text_and_scale_bar_on_a_picture_are_not_markers():
@@ -99,7 +108,7 @@ def test_text_and_scale_bar_on_a_picture_are_not_markers():
     drawing.text(canvas, (300, 12), "20 µm", 20, "white")
     drawing.scale_bar(canvas, (300.0, 290.0), 90, 6, "white")
     image = canvas.finish()
-    assert find_markers(image, [(0, 0, image.width, image.height)]) == []
+    assert _whole(image) == []
 
 
 def test_panel_is_image_like_scores():
@@ -140,7 +149,7 @@ def test_huge_panel_is_analysed_at_bounded_size():
     patch = drawing.Canvas(image.crop((1800, 1300, 2200, 1700)))
     true = drawing.arrowhead(patch, (200.0, 200.0), 1.0, 120, "yellow")
     image.paste(patch.finish(), (1800, 1300))
-    found = find_markers(image, [(0, 0, image.width, image.height)])
+    found = _whole(image)
     assert any(_hit(m, drawing.TrueMarker(true.type, (true.bbox[0] + 1800, true.bbox[1] + 1300, true.bbox[2] + 1800,
                                                        true.bbox[3] + 1300), None, true.color)) for m in found)
 
@@ -163,7 +172,7 @@ def test_sparse_dashed_box_at_any_rotation(angle):
             dashes.append(((ax + (bx - ax) * t0, ay + (by - ay) * t0), (ax + (bx - ax) * t1, ay + (by - ay) * t1)))
     for start, end in dashes:
         draw.line([start, end], fill=(220, 30, 30), width=2)
-    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    found = _whole(panel)
     boxes = [m for m in found if m.type == "dashed_box"]
     assert len(boxes) == 1, [(m.type, m.bbox) for m in found]
     x0, y0, x1, y1 = boxes[0].bbox
@@ -189,7 +198,7 @@ def test_thin_box_broken_in_places_is_a_solid_box():
         draw.line([start, end], fill=(40, 70, 255), width=1)
     for x, y in ((x0 + 40, y0), (x1, y0 + 60), (x0 + 70, y1), (x0, y0 + 20)):  # small breaks
         draw.rectangle([x - 1, y - 1, x + 1, y + 1], fill=(60, 60, 60))
-    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    found = _whole(panel)
     boxes = [m for m in found if m.type in ("box", "dashed_box")]
     assert [m.type for m in boxes] == ["box"], [(m.type, m.bbox) for m in found]
 
@@ -207,8 +216,8 @@ def test_small_coloured_glyph_after_jpeg_is_cut_by_its_grey_level(kind, color):
     else:
         true = drawing.arrow(canvas, (200.0, 150.0), 0.3, 22.0, color, style="block")
     image = jpeg(canvas.finish(), 70)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
     assert all(m.color == color for m in found if _hit(m, true))
 
 
@@ -220,7 +229,7 @@ def test_picture_patch_cut_by_the_panel_edge_is_not_an_arrowhead():
     draw.polygon([(0, 0), (46, 0), (0, 30)], fill=(255, 255, 255))
     draw.polygon([(419, 319), (380, 319), (419, 280)], fill=(0, 0, 0))
     image = jpeg(panel, 85)
-    assert not find_markers(image, [(0, 0, image.width, image.height)])
+    assert not _whole(image)
 
 
 def test_ellipse_on_a_pale_stripe_is_not_taken_for_a_frame():
@@ -233,7 +242,7 @@ def test_ellipse_on_a_pale_stripe_is_not_taken_for_a_frame():
     canvas = drawing.Canvas(Image.fromarray(panel))
     true = drawing.ellipse(canvas, (140.0, 100.0, 280.0, 220.0), "red", 3.0)
     image = jpeg(canvas.finish(), 85)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
+    found = _whole(image)
     assert any(_hit(m, true) for m in found), [(m.type, m.bbox) for m in found]
 
 
@@ -249,7 +258,7 @@ def test_white_dashed_box_with_gaps_as_long_as_its_dashes():
     for start in range(y0, y1, 18):
         draw.line([(x0, start), (x0, min(start + 9, y1))], fill=(255, 255, 255), width=1)
         draw.line([(x1, start), (x1, min(start + 9, y1))], fill=(255, 255, 255), width=1)
-    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    found = _whole(panel)
     assert [m.type for m in found if m.type in ("box", "dashed_box")] == ["dashed_box"], \
         [(m.type, m.bbox) for m in found]
 
@@ -277,7 +286,7 @@ def test_coloured_box_reaching_onto_the_page_is_kept_whole():
     canvas = drawing.Canvas(Image.fromarray(panel))
     true = drawing.box(canvas, (150.0, 90.0, 330.0, 230.0), "yellow", 2.0)
     image = jpeg(canvas.finish(), 85)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
+    found = _whole(image)
     assert any(_hit(m, true) for m in found), [(m.type, m.bbox) for m in found]
 
 
@@ -293,7 +302,7 @@ def test_dashed_circle_with_gaps_too_wide_to_bridge(color, width, bbox):
     canvas = drawing.Canvas(textured_panel(seed=11, mean=70.0))
     truth = drawing.dashed_ellipse(canvas, bbox, color, width, dash=11.0, gap=11.0, phase=0.3)
     panel = jpeg(canvas.finish(), 80)
-    found = find_markers(panel, [(0, 0, panel.width, panel.height)])
+    found = _whole(panel)
     circles = [m for m in found if m.type == "circle"]
     assert len(circles) == 1 and circles[0].style == "dashed", [(m.type, m.style, m.bbox) for m in found]
     assert _hit(circles[0], truth)
@@ -331,8 +340,8 @@ def test_small_box_on_pale_paper_beside_the_specimen_is_not_a_frame():
     canvas = drawing.Canvas(_pale_specimen_photo())
     true = drawing.box(canvas, (140.0, 200.0, 195.0, 240.0), "cyan", 3.0)
     image = jpeg(canvas.finish(), 90)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 def test_frame_around_the_whole_picture_on_a_page_is_still_no_marker():
@@ -340,7 +349,7 @@ def test_frame_around_the_whole_picture_on_a_page_is_still_no_marker():
     figure = Image.new("RGB", (460, 360), "white")
     figure.paste(textured_panel(seed=6), (20, 20))
     ImageDraw.Draw(figure).rectangle([18, 18, 441, 341], outline=(255, 0, 0), width=2)
-    found = find_markers(figure, [(0, 0, figure.width, figure.height)])
+    found = _whole(figure)
     assert not [m for m in found if m.type in ("box", "dashed_box")], [(m.type, m.bbox) for m in found]
 
 
@@ -351,8 +360,8 @@ def test_one_pixel_coloured_box_washed_out_by_jpeg(color):
     canvas = drawing.Canvas(textured_panel(seed=7, mean=150.0))
     true = drawing.box(canvas, (130.0, 80.0, 250.0, 190.0), color, 1.0)
     image = jpeg(canvas.finish(), 70)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 def test_letters_of_a_thin_font_are_not_line_boxes():
@@ -363,7 +372,7 @@ def test_letters_of_a_thin_font_are_not_line_boxes():
     draw.text((40, 40), "DOD 0O0", fill=(240, 240, 240), font=font)
     draw.text((200, 250), "O D", fill=(255, 60, 60), font=font)
     image = jpeg(panel, 70)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
+    found = _whole(image)
     assert not [m for m in found if m.type in ("box", "circle")], [(m.type, m.bbox) for m in found]
 
 
@@ -374,8 +383,8 @@ def test_thin_dashed_box_washed_out_by_jpeg(color, width, quality):
     canvas = drawing.Canvas(textured_panel(seed=9, mean=150.0))
     true = drawing.box(canvas, (120.0, 90.0, 260.0, 200.0), color, width, dashed=True, dash=6.0, gap=4.0)
     image = jpeg(canvas.finish(), quality)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 def test_asterisk_deep_inside_a_large_dark_patch_is_not_a_letter_counter():
@@ -388,8 +397,8 @@ def test_asterisk_deep_inside_a_large_dark_patch_is_not_a_letter_counter():
     canvas = drawing.Canvas(panel)
     true = drawing.asterisk(canvas, (197.0, 142.0), 10.0, "magenta", spokes=6, angle=0.2, width=1.2)
     image = canvas.finish()
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 @pytest.mark.parametrize("spokes", [6])
@@ -398,8 +407,8 @@ def test_thin_armed_asterisk(spokes):
     canvas = drawing.Canvas(textured_panel(seed=11, mean=200.0))
     true = drawing.asterisk(canvas, (200.0, 150.0), 20.0, "black", spokes=spokes, angle=0.3, width=1.6)
     image = jpeg(canvas.finish(), 92)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 def test_arrowhead_at_an_arrows_tip_gives_way_to_the_arrow():
@@ -430,8 +439,8 @@ def test_small_glyph_whose_ink_mask_is_only_its_core(kind, color, size, seed):
     else:
         true = drawing.star(canvas, (200.0, 150.0), size, color, 0.2)
     image = jpeg(canvas.finish(), 65)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
     assert all(m.color == color for m in found if _hit(m, true))
 
 
@@ -444,7 +453,7 @@ def test_small_blurred_dark_wedge_is_not_an_arrowhead(seed, width):
     ImageDraw.Draw(mask).polygon([(200, 150), (200 + width, 150), (200 + width / 2, 155)], fill=255)
     alpha = np.asarray(mask.filter(ImageFilter.GaussianBlur(0.9)))[:, :, None] / 255.0
     image = jpeg(Image.fromarray((np.asarray(panel) * (1 - alpha) + 15 * alpha).astype(np.uint8)), 80)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
+    found = _whole(image)
     assert not [m for m in found if m.type == "arrowhead"], [(m.type, m.bbox) for m in found]
 
 
@@ -456,8 +465,8 @@ def test_small_arrowhead_with_corners_rounded_by_jpeg(seed):
     canvas = drawing.Canvas(textured_panel(seed=seed, mean=90.0))
     true = drawing.arrowhead(canvas, (200.0, 150.0), 0.3 + seed, 9.0, "cyan")
     image = jpeg(canvas.finish(), 60)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 
@@ -478,8 +487,8 @@ def test_asterisk_inside_a_pale_well_in_a_row_is_not_a_letter_counter(color):
     canvas = drawing.Canvas(_well_plate_row())
     true = drawing.asterisk(canvas, (183.0, 153.0), 16.0, color, spokes=6, angle=0.2, width=2.0)
     image = jpeg(canvas.finish(), 80)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 def test_white_letters_still_hide_their_counters():
@@ -488,7 +497,7 @@ def test_white_letters_still_hide_their_counters():
     draw = ImageDraw.Draw(panel)
     draw.text((60, 120), "A4 AA4", fill=(255, 255, 255), font=drawing.load_font(40, "DejaVuSans-Bold.ttf"))
     image = jpeg(panel, 85)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
+    found = _whole(image)
     assert not [m for m in found if m.type == "arrowhead"], [(m.type, m.color, m.bbox) for m in found]
 
 
@@ -510,8 +519,8 @@ def test_coloured_marker_on_the_page_a_sixth_of_the_panel_from_the_picture(kind,
     else:
         true = drawing.arrowhead(canvas, (tip_x, 160.0), math.pi, 16.0, color)
     image = jpeg(canvas.finish(), 85)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
 
 
 def test_white_arrowhead_touching_a_bright_spot_is_not_its_own_counter():
@@ -527,5 +536,5 @@ def test_white_arrowhead_touching_a_bright_spot_is_not_its_own_counter():
     canvas = drawing.Canvas(panel)
     true = drawing.arrowhead(canvas, (176.0, 140.0), math.pi / 2, 24.0, "white")
     image = jpeg(canvas.finish(), 90)
-    found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(_hit(m, true) for m in found), [(m.type, m.color, m.bbox) for m in found]
+    found = _whole(image)
+    _assert_found(found, true)
