@@ -60,15 +60,25 @@ def _layout_figures() -> dict[str, dict]:
     return {figure["id"]: figure for figure in data["figures"]}
 
 
+def soda_checks(check: str) -> list[Path]:
+    """The ``expected_output.json`` of one soda_mmqc check, for every figure that has it."""
+    return sorted(SODA.glob(f"*/content/*/checks/{check}/expected_output.json"))
+
+
+def soda_figure(check: Path) -> tuple[Path, str]:
+    """The figure image and caption a soda_mmqc check file belongs to."""
+    content = check.parents[2] / "content"
+    image = next(p for p in sorted(content.iterdir()) if p.suffix in (".png", ".jpg"))
+    return image, (content / "caption.txt").read_text(encoding="utf-8")
+
+
 def soda_cases() -> list[PanelCase]:
     """The 101 soda_mmqc panels with their micrograph answer and box."""
     figures = _layout_figures()
     cases: list[PanelCase] = []
-    for check in sorted(SODA.glob("*/content/*/checks/micrograph-scale-bar/expected_output.json")):
-        content = check.parents[2] / "content"
-        image = next(p for p in sorted(content.iterdir()) if p.suffix in (".png", ".jpg"))
+    for check in soda_checks("micrograph-scale-bar"):
+        image, caption = soda_figure(check)
         figure_id = image.relative_to(DATA_ROOT).as_posix()
-        caption = (content / "caption.txt").read_text(encoding="utf-8")
         figure = figures[figure_id]
         boxes = {panel["label"]: tuple(panel["bbox"]) for panel in figure["panels"] if panel["label"]}
         for output in json.loads(check.read_text())["outputs"]:

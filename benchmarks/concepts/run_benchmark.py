@@ -27,7 +27,7 @@ import csv
 from collections import Counter, defaultdict
 
 import numpy as np
-from cases import DATA_ROOT, kind_cases, soda_cases
+from cases import DATA_ROOT, kind_cases, soda_cases, soda_checks, soda_figure
 from PIL import Image
 
 from panel2patch.captions import parse_caption, subcaption_for
@@ -204,10 +204,9 @@ def soda_region_pairs(verbose: bool) -> None:
 
     print("## soda_mmqc region pairs: regions with caption text per panel, by label\n")
     expected, found, spurious, rows = 0, 0, 0, []
-    for check in sorted((DATA_ROOT / "figures" / "soda_mmqc").glob("*/content/*/checks/micrograph-symbols-defined/expected_output.json")):
-        content = check.parents[2] / "content"
-        image = next(p for p in sorted(content.iterdir()) if p.suffix in (".png", ".jpg"))
-        result = figure_json(image, decode_image_file(image), (content / "caption.txt").read_text(encoding="utf-8"), "classical")
+    for check in soda_checks("micrograph-symbols-defined"):
+        image, caption = soda_figure(check)
+        result = figure_json(image, decode_image_file(image), caption, "classical")
         labels = [p.get("label") for p in result["panels"]]
         texts: dict[str, list[str]] = defaultdict(list)
         for region in result["regions"]:
