@@ -135,12 +135,12 @@ def host_description() -> str:
     return f"{model}, {os.cpu_count()} cores"
 
 
-def recogniser_ms_per_100px() -> float:
+def recogniser_ms_per_100px(runtime: str = "auto") -> float:
     """The OCR recogniser's cost on a 480-px text line (best of 5), per 100 px."""
     from panel2patch.layout.label_reader import LINE_HEIGHT
     from panel2patch.layout.line_recogniser import AsciiLineRecogniser, find_rec_model
 
-    recogniser = AsciiLineRecogniser(find_rec_model())
+    recogniser = AsciiLineRecogniser(find_rec_model(), runtime=runtime)
     line = np.full((LINE_HEIGHT, 480, 3), 255, np.uint8)
     line[10:38, ::7] = 0
     recogniser.read(line)
@@ -189,13 +189,17 @@ def main(argv: list[str] | None = None) -> None:
                 print(_row(f"synthetic {split}{', part labels' if args.parts else ''}", scores["all"]))
     if "speed" in parts and DATA_ROOT.exists():
         print(f"\nhost: {host_description()}")
-        print(f"label recogniser: {recogniser_ms_per_100px():.1f} ms per 100 px of text line (1 thread)")
+        from panel2patch.layout.line_recogniser import pick_runtime
+
+        for runtime in dict.fromkeys([pick_runtime("auto"), "onnxruntime"]):
+            print(f"label recogniser on {runtime}: {recogniser_ms_per_100px(runtime):.1f} ms per 100 px of text line (1 thread)")
         print(f"load average before timing: {os.getloadavg()[0]:.1f}")
         print("| configuration | figures | median decode | median layout (wall / CPU) "
               "| median per-figure ratio (wall / CPU) | ratio of medians | p90 layout |")
         print("|---|---|---|---|---|---|---|")
         for name, config in (("default (OCR, 1 thread)", None),
                              ("OCR with 2 threads", LayoutConfig(ocr_threads=2)),
+                             ("OCR on onnxruntime", LayoutConfig(ocr_runtime="onnxruntime")),
                              ("no OCR (gutters only)", LayoutConfig(label_reader="none"))):
             t = time_real(config)
             print(

@@ -61,3 +61,48 @@ def test_without_the_onnx_package_the_full_model_reads_the_same(monkeypatch: pyt
     full = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
     assert pruned._columns is None and full._columns is not None
     assert pruned.read(line).chars == full.read(line).chars
+
+
+def test_openvino_and_onnxruntime_read_real_label_crops_alike() -> None:
+    """Both engines under the recogniser: same characters, same columns, close scores, on
+    label crops of six styles drawn from 11 to 40 px high (small labels are upscaled)."""
+    pytest.importorskip("openvino", reason="the fast runtime comes with the [ocr] extra")
+    from panel2patch.layout.label_reader import paste_in_line
+    from panel2patch.layout.line_recogniser import AsciiLineRecogniser, find_rec_model
+
+    crops = [_crop(t, size) for t, size in [("A", 14), ("(b)", 18), ("C.", 22), ("iii", 30), ("E", 11), ("F", 40)]]
+    line, _ = paste_in_line(crops)
+    ov = AsciiLineRecogniser(find_rec_model(), runtime="openvino")
+    ort = AsciiLineRecogniser(find_rec_model(), runtime="onnxruntime")
+    assert (ov.runtime, ort.runtime) == ("openvino", "onnxruntime")
+    a, b = ov.read(line), ort.read(line)
+    assert "".join(a.chars) == "".join(b.chars) == "A(b)C.iiiEF"
+    assert a.xs == b.xs and a.score == pytest.approx(b.score, abs=0.02)
+
+
+def test_auto_picks_openvino_when_it_imports_and_onnxruntime_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+    import sys
+    import types
+
+    from panel2patch.layout import line_recogniser
+
+    real_import = builtins.__import__
+
+    def no_openvino(name, *args, **kwargs):
+        if name == "openvino" or name.startswith("openvino."):
+            raise ImportError("no openvino here")
+        return real_import(name, *args, **kwargs)
+
+    class FakeCore:  # an OpenVINO whose CPU plugin has no bf16 arithmetic
+        def get_property(self, device, name):
+            return ["FP32", "INT8"]
+
+    monkeypatch.setitem(sys.modules, "openvino", types.SimpleNamespace(Core=FakeCore))
+    assert line_recogniser.pick_runtime("auto") == "onnxruntime"  # fp32 only: no faster
+    monkeypatch.delitem(sys.modules, "openvino")
+    monkeypatch.setattr(builtins, "__import__", no_openvino)
+    assert line_recogniser.pick_runtime("auto") == "onnxruntime"
+    assert line_recogniser.pick_runtime("onnxruntime") == "onnxruntime"
+    with pytest.raises(ValueError, match="unknown recogniser runtime 'tensorrt'"):
+        line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model(), runtime="tensorrt")

@@ -70,7 +70,7 @@ class ClassicalBackend:
     @property
     def reader(self) -> LabelReader:
         if self._reader is None:
-            self._reader = get_label_reader(self.config.label_reader, self.config.ocr_threads)
+            self._reader = get_label_reader(self.config.label_reader, self.config.ocr_threads, self.config.ocr_runtime)
         return self._reader
 
     def parse(self, image: Image.Image | np.ndarray) -> PanelLayout:

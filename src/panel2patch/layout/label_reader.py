@@ -54,14 +54,14 @@ class RapidOCRLabelReader:
 
     name = "rapidocr"
 
-    def __init__(self, threads: int = 1, direct: bool = True) -> None:
+    def __init__(self, threads: int = 1, direct: bool = True, runtime: str = "auto") -> None:
         rapidocr = require("rapidocr", purpose="panel label OCR")
         require("onnxruntime", purpose="panel label OCR")
         self._line_reader: AsciiLineRecogniser | None = None
         model = find_rec_model() if direct else None
         if model is not None:
             try:
-                self._line_reader = AsciiLineRecogniser(model, threads=threads)
+                self._line_reader = AsciiLineRecogniser(model, threads=threads, runtime=runtime)
                 return
             except Exception as exc:  # noqa: BLE001 - any load failure: use RapidOCR's pipeline
                 logger.warning("direct recogniser unavailable (%s): using RapidOCR's pipeline", exc)
@@ -205,10 +205,11 @@ _READERS = {"rapidocr": RapidOCRLabelReader, "tesserocr": TesserocrLabelReader, 
 
 
 @functools.lru_cache(maxsize=4)
-def get_label_reader(name: str = "rapidocr", threads: int = 1) -> LabelReader:
-    """A cached reader per process (engines take ~1 s to load)."""
+def get_label_reader(name: str = "rapidocr", threads: int = 1, runtime: str = "auto") -> LabelReader:
+    """A cached reader per process (engines take ~1 s to load). ``runtime`` picks the
+    engine under RapidOCR's recogniser (``line_recogniser.RUNTIMES``)."""
     if name not in _READERS:
         raise ValueError(f"unknown label reader {name!r}; choose from {sorted(_READERS)}")
     if name == "rapidocr":
-        return RapidOCRLabelReader(threads=threads)
+        return RapidOCRLabelReader(threads=threads, runtime=runtime)
     return _READERS[name]()
