@@ -106,3 +106,20 @@ def test_auto_picks_openvino_when_it_imports_and_onnxruntime_otherwise(monkeypat
     assert line_recogniser.pick_runtime("onnxruntime") == "onnxruntime"
     with pytest.raises(ValueError, match="unknown recogniser runtime 'tensorrt'"):
         line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model(), runtime="tensorrt")
+
+
+def test_auto_falls_back_to_onnxruntime_when_openvino_cannot_load(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from panel2patch.layout import line_recogniser
+
+    def broken(model, threads):
+        raise RuntimeError("CPU plugin unavailable")
+
+    monkeypatch.setattr(line_recogniser, "pick_runtime", lambda runtime: "openvino")
+    monkeypatch.setattr(line_recogniser, "_openvino_infer", broken)
+    recogniser = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
+    assert recogniser.runtime == "onnxruntime" and "using onnxruntime" in caplog.text
+    assert "".join(recogniser.read(np.full((48, 96, 3), 255, np.uint8)).chars) == ""
+    with pytest.raises(RuntimeError, match="CPU plugin"):  # asked for by name: no silent switch
+        line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model(), runtime="openvino")

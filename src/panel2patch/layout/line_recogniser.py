@@ -76,7 +76,21 @@ class AsciiLineRecogniser:
         self._columns = None if pruned is not None else np.asarray(keep)
         self.runtime = pick_runtime(runtime)
         model = pruned if pruned is not None else data
-        self._infer = _openvino_infer(model, threads) if self.runtime == "openvino" else _ort_infer(model, threads)
+        self._infer = self._load(model, threads, fallback=runtime == "auto")
+
+    def _load(self, model: bytes, threads: int, fallback: bool):
+        """The inference function on ``self.runtime``; with ``fallback`` (runtime "auto"),
+        an OpenVINO that fails to compile the graph leaves onnxruntime in charge."""
+        if self.runtime != "openvino":
+            return _ort_infer(model, threads)
+        try:
+            return _openvino_infer(model, threads)
+        except Exception as exc:  # noqa: BLE001 - any compile failure of the optional engine
+            if not fallback:
+                raise
+            logger.warning("OpenVINO could not load the label recogniser (%s): using onnxruntime", exc)
+            self.runtime = "onnxruntime"
+            return _ort_infer(model, threads)
 
     def read(self, line: np.ndarray) -> LineRead:
         """``line``: uint8 RGB, ``height`` rows, any width."""
