@@ -11,6 +11,7 @@ from panel2patch.errors import MissingExtraError
 _EXTRA_OF = {
     "rapidocr": "ocr",
     "onnxruntime": "ocr",
+    "openvino": "ocr",
     "ray": "ray",
     "torch": "train",
     "torchvision": "train",

@@ -54,3 +54,17 @@ def test_stats_on_an_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["stats", str(tmp_path)])
     assert result.exit_code == 2
     assert "no finished shard" in result.output
+
+
+def test_commands_register_without_importing_torch() -> None:
+    """`panel2patch --help` and `figure` start in well under a second: webdataset (which
+    imports torch when the [train] extra is installed, ~1.6 s) loads only when shards are written."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from panel2patch.cli import _register_commands; _register_commands(); "
+        "print(sorted(m for m in ('torch', 'webdataset') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -11,11 +11,12 @@ import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
-
-import webdataset as wds
+from typing import TYPE_CHECKING, Any, Self
 
 from panel2patch.output.atomic import write_bytes_atomic
+
+if TYPE_CHECKING:  # webdataset imports torch when it is installed (~1.6 s): only on first use
+    import webdataset as wds
 
 SHARD_PATTERN = "shards-%06d.tar"
 SIZES_FILE = "sizes.json"
@@ -60,6 +61,8 @@ class GroupedShardWriter:
         if writer is None:
             folder = self.folder(group)
             folder.mkdir(parents=True, exist_ok=True)
+            import webdataset as wds
+
             writer = wds.ShardWriter(
                 str(folder / SHARD_PATTERN), maxcount=self.max_count, maxsize=self.max_bytes, verbose=0,
                 encoder=False, mtime=0.0, user="", group="", mode=0o444,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import webdataset as wds
 from PIL import Image
 
 from panel2patch.dataset.candidates import Candidate, Level, figure_candidates
@@ -24,6 +24,9 @@ from panel2patch.dataset.subsets import ConceptFilter, KindFilter
 from panel2patch.errors import ItemError
 from panel2patch.images import ImageConfig, open_image
 from panel2patch.images.decode import encode_jpeg
+
+if TYPE_CHECKING:  # webdataset imports torch when it is installed (~1.6 s): only on first use
+    import webdataset as wds
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ def stage_shard(task: StageTask) -> StageResult:
     filters: list[SampleFilter] = [*build_filters(task.filters), ConceptFilter(task.drop_concepts), KindFilter(task.drop_kinds)]
     result = StageResult(task.run_shard.name, [], [])
     task.staging_tar.parent.mkdir(parents=True, exist_ok=True)
+    import webdataset as wds
+
     with wds.TarWriter(str(task.staging_tar), encoder=False, mtime=0.0, user="", group="", mode=0o444) as tar:
         for sample in iter_shard(task.run_shard, with_images=True):
             survivors = []
