@@ -27,6 +27,9 @@ CASES = [
     ("articles/stencila_jats/elife-46793-v1/fig8.jpg", list("ABCDEF")),
     # E lies under C and D while F spans both rows: E fills the hole out of reading order
     ("figures/soda_mmqc/10.1038_s44320-025-00092-7/content/2/content/44320_2025_92_fig2_html.png", list("ABCDEFGH")),
+    # no guillotine layout: column D's gaps line up with the gutters beside it, row H sits
+    # beside the top of the tall box plots I (cut straight across: ImageCLEF 0.50)
+    ("figures/soda_mmqc/10.1038_s44318-025-00409-0/content/1/content/44318_2025_409_fig1_html.png", list("ABCDEFGHIJ")),
 ]
 
 

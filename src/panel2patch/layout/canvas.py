@@ -71,6 +71,15 @@ class Canvas:
         h = np.minimum(comps[inside, 1] + comps[inside, 3], y1) - np.maximum(comps[inside, 1], y0)
         return float(np.minimum(w, h).max())
 
+    def graphic_components(self, box: WorkBox) -> list[WorkBox]:
+        """Drawings and pictures (components of panel-part size) centred in ``box``, clipped to it."""
+        x0, y0, x1, y1 = box
+        out = []
+        for cx0, cy0, w, h, _ in self._big.tolist():
+            if x0 <= cx0 + w / 2 < x1 and y0 <= cy0 + h / 2 < y1:
+                out.append((max(x0, cx0), max(y0, cy0), min(x1, cx0 + w), min(y1, cy0 + h)))
+        return out
+
     def is_substantial(self, box: WorkBox) -> bool:
         """Big enough to be a panel on its own (relative to the whole figure)."""
         w, h = box[2] - box[0], box[3] - box[1]

@@ -19,6 +19,7 @@ from panel2patch.layout.config import LayoutConfig
 from panel2patch.layout.geometry import containing
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.image_input import UnusableImage, to_rgb_array
+from panel2patch.layout.label_anchors import prefer_anchored_split
 from panel2patch.layout.label_hits import (
     THIN_TEXT_HEIGHT,
     LabelCandidate,
@@ -98,6 +99,7 @@ class ClassicalBackend:
             regions = repair_missing_labels(canvas, split_labeled(canvas, content, hits), style)
             regions = prefer_gutter_split(pieces, regions, hits, style)
             regions = name_the_unlabelled(regions, style)
+            regions = prefer_anchored_split(canvas, content, regions)
         else:
             regions = _attach_lone_label([(box, None) for box in pieces], hits)
         if regions and all(hit is not None for _, hit in regions):
