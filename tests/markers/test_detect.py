@@ -538,3 +538,26 @@ def test_white_arrowhead_touching_a_bright_spot_is_not_its_own_counter():
     image = jpeg(canvas.finish(), 90)
     found = _whole(image)
     _assert_found(found, true)
+
+
+@pytest.mark.parametrize("mean, width, gap", [(150.0, 1.5, 11.0), (190.0, 2.0, 8.0)])
+def test_black_dashed_circle_with_gaps_too_wide_to_bridge(mean, width, gap):
+    """Black dashes along an ellipse on a pale picture are a dashed circle: black lettering's
+    strokes line up along rectangles, never tangent to an ellipse, so black joins the sparse
+    dashed circle test (not the dashed box one)."""
+    canvas = drawing.Canvas(textured_panel(seed=11, mean=mean))
+    truth = drawing.dashed_ellipse(canvas, (130, 80, 250, 200), "black", width, dash=8.0, gap=gap, phase=0.3)
+    found = _whole(jpeg(canvas.finish(), 80))
+    circles = [m for m in found if m.type == "circle"]
+    assert len(circles) == 1 and circles[0].style == "dashed", [(m.type, m.style, m.bbox) for m in found]
+    assert _hit(circles[0], truth)
+
+
+@pytest.mark.parametrize("seed, length, color", [(2, 22.0, "cyan"), (2, 30.0, "green")])
+def test_block_arrow_whose_head_is_widest_over_a_few_bins(seed, length, color):
+    """A small block arrow after JPEG: its barbs blur into a plateau a few bins long, and the
+    head's taper is measured from the plateau's end, not its start."""
+    canvas = drawing.Canvas(textured_panel(seed=seed, mean=110.0))
+    true = drawing.arrow(canvas, (200.0, 150.0), 0.4 + seed * 1.3, length, color)
+    _assert_found(_whole(jpeg(canvas.finish(), 70)), true)
+

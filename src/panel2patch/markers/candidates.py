@@ -620,12 +620,14 @@ def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -
     Dash-sized pieces of one strong colour are grouped by a wide dilation; a group whose pieces
     are alike in size and lie on the perimeter of their minimum-area rectangle is a dashed box,
     on their fitted ellipse (running along it) a dashed circle.
-    Not in black, the colour of lettering, whose thin strokes line up along rectangles; in white
-    (texture, labels on pictures) only thin strokes count: for boxes at most a third as wide as
-    long (a dashed line's dashes and corners, not dots or letters), for circles, whose dashes
-    must also run along the ellipse, pieces filling at most 0.55 of their bounding square.
+    In white and black (texture, lettering) only thin strokes count: for boxes at most a third
+    as wide as long (a dashed line's dashes and corners, not dots or letters), for circles,
+    whose dashes must also run along the ellipse, pieces filling at most 0.55 of their
+    bounding square. No black boxes: the thin strokes of lettering line up along rectangles
+    (a plot's tick labels read as a dashed box), never along an ellipse with every stroke
+    tangent to it.
     Of a box and a circle fitted to the same dashes, the one they lie closer to wins."""
-    if comps.count <= 8 or color == "black":
+    if comps.count <= 8:
         return []
     stats = comps.stats
     short = min(ctx.work.shape[:2])
@@ -635,14 +637,14 @@ def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -
     dash_ok[0] = False
     fits: list[tuple[float, Found]] = []  # (residual, detection)
     circle_ok = dash_ok
-    if color == "white":
+    if color in ("white", "black"):
         # Circles: a bolder dash, or one seen diagonally, fills more of its bounding square; its
         # elongation is checked along the ellipse (``dashes_on_ellipse``) instead.
         circle_ok = dash_ok & (areas * 1.8 <= sizes * sizes)
-        dash_ok = dash_ok & (areas * 3 <= sizes * sizes)  # stroke width <= a third of the length
+        dash_ok = dash_ok & (areas * 3 <= sizes * sizes) & (color == "white")  # stroke <= a third of the length
     for group in _dash_groups(comps, dash_ok, sizes, max(5, round(0.045 * short))):
         fits += [fit for fit in (_sparse_box(*group[1:], color, ctx),) if fit is not None]
-    # circles group their own pieces (white: bolder ones too); wider reach (0.065) merged more texture
+    # circles group their own pieces (white, black: bolder ones too); wider reach (0.065) merged more texture
     for group in _dash_groups(comps, circle_ok, sizes, max(5, round(CIRCLE_GROUPING * short))):
         fits += [fit for fit in (_sparse_circle(comps, *group, color, ctx),) if fit is not None]
     # Dashes of a circle also lie near their bounding square, and a small box's near an ellipse:

@@ -240,19 +240,25 @@ def _arrow_towards(s: np.ndarray, t: np.ndarray, length: float, bins: int,
     # Barbs on both sides of the shaft (a "1" or a flag has one).
     if min(top[peak] - shaft_mid, shaft_mid - bottom[peak]) < 0.3 * wmax:
         return None
-    head = ext[peak:]
+    # The head tapers from the last of its widest bins: the barbs of a small head blurred by
+    # JPEG span a few bins of nearly equal width, and the first of them would put half-way
+    # to the tip on that plateau.
+    base = peak
+    while base + 1 < bins and ext[base + 1] >= 0.99 * wmax:
+        base += 1
+    head = ext[base:]
     if head[-1] > 0.5 * wmax:
         return None
     # Gradual taper: half-way from the widest bin to the tip the head is still wide-ish,
     # but narrower than a round end (a disc is 0.87 of its width there: the knob of a
     # bone, a loop of a vessel, a ball-and-stick atom).
-    half = ext[peak + (len(head) - 1) // 2]
+    half = ext[base + (len(head) - 1) // 2]
     if len(head) >= 3 and not (0.25 * wmax <= half <= 0.85 * wmax):
         return None
     if np.any(np.diff(head) > 0.25 * wmax):
         return None
     # The head's length should be comparable with its width (not a long thin wedge).
-    head_len = (len(head)) / bins * length
+    head_len = (bins - peak) / bins * length
     if not (0.35 * wmax <= head_len <= 2.2 * wmax):
         return None
     # Filled head (block arrow) or open "V" head (line arrow).
