@@ -561,3 +561,16 @@ def test_block_arrow_whose_head_is_widest_over_a_few_bins(seed, length, color):
     true = drawing.arrow(canvas, (200.0, 150.0), 0.4 + seed * 1.3, length, color)
     _assert_found(_whole(jpeg(canvas.finish(), 70)), true)
 
+
+
+@pytest.mark.parametrize("seed, mean, style, color, length", [
+    (0, 40.0, "line", "green", 45.0),
+    (1, 70.0, "line_filled", "green", 30.0),
+    (1, 70.0, "line_filled", "blue", 30.0),
+])
+def test_thin_arrow_held_together_by_its_faint_pixels(seed, mean, style, color, length):
+    """A thin coloured arrow on a dark picture, whose ink JPEG broke, is one blob only with its
+    blended stroke pixels; those are judged as edge, not as ink of doubtful purity."""
+    canvas = drawing.Canvas(textured_panel(seed=seed, mean=mean))
+    true = drawing.arrow(canvas, (200.0, 150.0), 0.5 + seed, length, color, style=style)
+    _assert_found(_whole(jpeg(canvas.finish(), 70)), true)

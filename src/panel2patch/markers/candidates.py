@@ -168,6 +168,8 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
     # JPEG keeps colour at half resolution: a small coloured glyph's colour blob loses its
     # notches and thin arms, its grey levels keep them (``luma_blob``).
     refine = faint is None and color not in ("white", "black")
+    # A stroke blob's faint pixels are blended edge, not ink: its purity is its ink's.
+    judged = comps.labels if faint is None else np.where(faint, 0, comps.labels)
     for label in (int(v) for v in wanted):
         blob = comps.blob(label)
         if blob is None:
@@ -194,7 +196,7 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
         if in_text_line(stats, comps.means, int(label)):
             continue
         if own is None:
-            evidence = overlay_evidence(ctx.work, comps.labels, int(label), tuple(int(v) for v in stats[label, :4]), color)
+            evidence = overlay_evidence(ctx.work, judged, int(label), tuple(int(v) for v in stats[label, :4]), color)
         else:  # judged on the glyph's own footprint: the ink blob is only its core
             (ox, oy), footprint = own
             evidence = overlay_evidence(ctx.work[oy:oy + footprint.shape[0], ox:ox + footprint.shape[1]], footprint,
