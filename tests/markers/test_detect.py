@@ -574,3 +574,31 @@ def test_thin_arrow_held_together_by_its_faint_pixels(seed, mean, style, color, 
     canvas = drawing.Canvas(textured_panel(seed=seed, mean=mean))
     true = drawing.arrow(canvas, (200.0, 150.0), 0.5 + seed, length, color, style=style)
     _assert_found(_whole(jpeg(canvas.finish(), 70)), true)
+
+
+@pytest.mark.parametrize("color, dash, gap", [("orange", 4.0, 12.0), ("yellow", 5.0, 14.0), ("cyan", 4.0, 12.0)])
+def test_dotted_circle_with_gaps_too_wide_to_bridge(color, dash, gap):
+    """Dashes as short as the line is wide (dots) have no direction to run along the ellipse;
+    lying right on it, evenly spaced, they are a dashed circle."""
+    canvas = drawing.Canvas(textured_panel(seed=7, mean=50.0))
+    truth = drawing.dashed_ellipse(canvas, (120, 90, 230, 170), color, 4.0, dash=dash, gap=gap, phase=0.2)
+    found = _whole(jpeg(canvas.finish(), 80))
+    circles = [m for m in found if m.type == "circle"]
+    assert len(circles) == 1 and circles[0].style == "dashed", [(m.type, m.style, m.bbox) for m in found]
+    assert _hit(circles[0], truth)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_unevenly_spaced_dots_on_a_ring_are_not_a_dotted_circle(seed):
+    """Round specks on an ellipse (cells round a lumen), each up to nearly half a step off an
+    even spacing: they lie on the ring with no wide gap, but unevenly, so no circle. (Without
+    the spacing test these seeds read as one.)"""
+    panel = textured_panel(seed=7, mean=60.0)
+    draw = ImageDraw.Draw(panel)
+    rng = np.random.default_rng(seed)
+    step = 2 * math.pi / 22
+    for angle in step * np.arange(22) + rng.uniform(-0.45, 0.45, 22) * step:
+        x, y = 175 + 55 * math.cos(angle), 130 + 40 * math.sin(angle)
+        draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=(255, 150, 0))
+    found = _whole(jpeg(panel, 80))
+    assert not [m for m in found if m.type == "circle"], [(m.type, m.style, m.bbox) for m in found]

@@ -145,7 +145,8 @@ def dashes_on_ellipse(centers: np.ndarray, sizes: np.ndarray, axes: np.ndarray, 
     to mean something. The dashes must lie on their fitted ellipse (a radial tolerance relative
     to stroke and size), go most of the way round it without a wide gap (not an arc of texture),
     and the elongated ones run along it, tangent to the ellipse: lattice fringes, hairs and
-    fibres that happen to line up on a ring are parallel to each other instead."""
+    fibres that happen to line up on a ring are parallel to each other instead. Dashes too
+    short to have a direction (dots) must instead all lie on the ellipse, evenly spaced.
     n = len(centers)
     if n < 8:
         return None
@@ -163,7 +164,9 @@ def dashes_on_ellipse(centers: np.ndarray, sizes: np.ndarray, axes: np.ndarray, 
     on_ring = np.abs(r - 1.0) * min(a, b) <= tolerance
     if on_ring.mean() < 0.85:
         return None
-    phase = np.sort(np.arctan2(v[on_ring] / b, u[on_ring] / a))
+    angles = np.arctan2(v[on_ring] / b, u[on_ring] / a)
+    order = np.argsort(angles)
+    phase = angles[order]
     gaps = np.diff(np.concatenate([phase, phase[:1] + 2 * math.pi]))
     if gaps.max() > math.radians(70):
         return None
@@ -174,14 +177,31 @@ def dashes_on_ellipse(centers: np.ndarray, sizes: np.ndarray, axes: np.ndarray, 
     norm = np.maximum(np.hypot(tx, ty), 1e-9)
     along = np.abs(axes[:, 0] * tx / norm + axes[:, 1] * ty / norm)  # |cos| of the dash-tangent angle
     long_ones = elongated & on_ring
-    if long_ones.sum() < max(4, 0.5 * on_ring.sum()):
-        return None
-    tangent = float((along[long_ones] >= math.cos(math.radians(30))).mean())
-    if tangent < 0.75:
-        return None
-    score = 0.55 + 0.25 * float(on_ring.mean() - 0.85) / 0.15 + 0.2 * (tangent - 0.75) / 0.25
+    if long_ones.sum() >= max(4, 0.5 * on_ring.sum()):
+        tangent = float((along[long_ones] >= math.cos(math.radians(30))).mean())
+        if tangent < 0.75:
+            return None
+        evenness = (tangent - 0.75) / 0.25
+    else:
+        # Short dashes (dots) carry no direction: they must instead lie right on the ellipse and
+        # be evenly spaced along it, as only a drawn dash pattern is.
+        spacing = _even_spacing(centers[on_ring][order])
+        if n < 10 or on_ring.mean() < 0.95 or spacing > _DOT_SPACING_CV:
+            return None
+        evenness = 1.0 - spacing / _DOT_SPACING_CV
+    score = 0.55 + 0.25 * float(on_ring.mean() - 0.85) / 0.15 + 0.2 * evenness
     residual = float(np.mean(np.abs(r - 1.0))) * min(a, b) / max(1.0, min(ea, eb))
     return ellipse, round(min(1.0, score), 3), residual
+
+
+# Spread (std / mean) of the distances between neighbouring dots of a dotted ellipse at most.
+_DOT_SPACING_CV = 0.2
+
+
+def _even_spacing(points: np.ndarray) -> float:
+    """Std / mean of the distances between neighbouring ``points`` (in order round a closed curve)."""
+    steps = np.hypot(*np.diff(np.vstack([points, points[:1]]), axis=0).T)
+    return float(np.std(steps)) / max(1e-9, float(np.mean(steps)))
 
 
 def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
