@@ -146,7 +146,7 @@ def dashes_on_ellipse(centers: np.ndarray, sizes: np.ndarray, axes: np.ndarray, 
     to stroke and size), go most of the way round it without a wide gap (not an arc of texture),
     and the elongated ones run along it, tangent to the ellipse: lattice fringes, hairs and
     fibres that happen to line up on a ring are parallel to each other instead. Dashes too
-    short to have a direction (dots) must instead all lie on the ellipse, evenly spaced.
+    short to have a direction (dots) must instead all lie on the ellipse, evenly spaced."""
     n = len(centers)
     if n < 8:
         return None
