@@ -20,6 +20,7 @@ to a multiple of 8 columns changed the labels of 2 of the 80 dev figures).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,11 +108,11 @@ def pick_runtime(runtime: str) -> str:
     if runtime != "auto":
         return runtime
     try:
-        import openvino
+        import openvino  # noqa: F401
     except ImportError:
         return "onnxruntime"
     try:
-        capabilities = openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+        capabilities = _openvino_core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
     except Exception:  # noqa: BLE001 - no usable CPU plugin: stay on onnxruntime
         return "onnxruntime"
     return "openvino" if "BF16" in capabilities else "onnxruntime"
@@ -136,13 +137,30 @@ def _ort_infer(model: bytes, threads: int):
 
 def _openvino_infer(model: bytes, threads: int):
     """As ``_ort_infer``, compiled by OpenVINO for this CPU (one stream, ``threads`` threads)."""
-    ov = require("openvino", extra="ocr", purpose="fast panel label OCR")
-    core = ov.Core()
+    core = _openvino_core()
     compiled = core.compile_model(
         core.read_model(model), "CPU", {"INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY"}
     )
-    request = compiled.create_infer_request()
-    return lambda x: request.infer({0: x})[0].copy()
+    return _OpenVinoRunner(core, compiled)
+
+
+@functools.lru_cache(maxsize=1)
+def _openvino_core():
+    """One OpenVINO runtime per process, alive for the whole process: its CPU plugin must
+    outlive every model compiled with it (a Core dropped before its models corrupted memory)."""
+    ov = require("openvino", extra="ocr", purpose="fast panel label OCR")
+    return ov.Core()
+
+
+class _OpenVinoRunner:
+    """Keeps the runtime, the compiled model and its request alive together."""
+
+    def __init__(self, core, compiled) -> None:
+        self._core, self._compiled = core, compiled
+        self._request = compiled.create_infer_request()
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self._request.infer({0: x})[0].copy()
 
 
 def _ctc_decode(probs: np.ndarray, alphabet: list[str], width: int) -> LineRead:
