@@ -57,28 +57,25 @@ class Canvas:
 
     def largest_component_side(self, box: WorkBox) -> float:
         """Smaller side of the biggest content component centred in ``box``."""
-        x0, y0, x1, y1 = box
-        comps = self._big
-        if comps.shape[0] == 0:
+        # clipped to the box: a component reaching across a ruled line counts only inside
+        clipped = self._big_in(box)
+        if clipped.shape[0] == 0:
             return 0.0
-        cx = comps[:, 0] + comps[:, 2] / 2
-        cy = comps[:, 1] + comps[:, 3] / 2
-        inside = (cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)
-        if not inside.any():
-            return 0.0
-        # clip to the box: a component reaching across a ruled line counts only inside
-        w = np.minimum(comps[inside, 0] + comps[inside, 2], x1) - np.maximum(comps[inside, 0], x0)
-        h = np.minimum(comps[inside, 1] + comps[inside, 3], y1) - np.maximum(comps[inside, 1], y0)
-        return float(np.minimum(w, h).max())
+        return float(np.minimum(clipped[:, 2] - clipped[:, 0], clipped[:, 3] - clipped[:, 1]).max())
 
     def graphic_components(self, box: WorkBox) -> list[WorkBox]:
         """Drawings and pictures (components of panel-part size) centred in ``box``, clipped to it."""
+        return [(x0, y0, x1, y1) for x0, y0, x1, y1 in self._big_in(box).tolist()]
+
+    def _big_in(self, box: WorkBox) -> np.ndarray:
+        """(n, 4) x0, y0, x1, y1 of the big components centred in ``box``, clipped to it."""
         x0, y0, x1, y1 = box
-        out = []
-        for cx0, cy0, w, h, _ in self._big.tolist():
-            if x0 <= cx0 + w / 2 < x1 and y0 <= cy0 + h / 2 < y1:
-                out.append((max(x0, cx0), max(y0, cy0), min(x1, cx0 + w), min(y1, cy0 + h)))
-        return out
+        comps = self._big
+        cx = comps[:, 0] + comps[:, 2] / 2
+        cy = comps[:, 1] + comps[:, 3] / 2
+        c = comps[(cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)]
+        return np.stack([np.maximum(c[:, 0], x0), np.maximum(c[:, 1], y0),
+                         np.minimum(c[:, 0] + c[:, 2], x1), np.minimum(c[:, 1] + c[:, 3], y1)], axis=1)
 
     def is_substantial(self, box: WorkBox) -> bool:
         """Big enough to be a panel on its own (relative to the whole figure)."""

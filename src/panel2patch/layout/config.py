@@ -38,6 +38,6 @@ class LayoutConfig:
     # Threads of the OCR engine. 1 suits a process pool (one worker per core) and stays
     # fast on a busy machine; 2 lowers the latency of a single call on an idle one.
     ocr_threads: int = 1
-    # What runs RapidOCR's recogniser: "auto" (OpenVINO when installed, ~1.8x faster on
-    # the CPUs measured; else onnxruntime), "openvino" or "onnxruntime".
+    # What runs RapidOCR's recogniser: "auto" (OpenVINO where the CPU computes in bf16,
+    # ~1.8x faster there; else onnxruntime), "openvino" or "onnxruntime".
     ocr_runtime: str = "auto"

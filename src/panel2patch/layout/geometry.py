@@ -32,6 +32,11 @@ def area(b: WorkBox) -> int:
     return (b[2] - b[0]) * (b[3] - b[1])
 
 
+def intersection(a: Sequence[float], b: Sequence[float]) -> float:
+    """Area the two boxes share (0 when they do not meet)."""
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
 def extent(b: WorkBox, axis: int) -> int:
     """Size along the direction that ``axis`` cuts stack in (HORIZONTAL: height)."""
     return b[3] - b[1] if axis == HORIZONTAL else b[2] - b[0]

@@ -14,7 +14,7 @@ the cut one gives a clear share of the drawings' area to another label.
 from __future__ import annotations
 
 from panel2patch.layout.canvas import Canvas
-from panel2patch.layout.geometry import area, containing, union
+from panel2patch.layout.geometry import area, containing, intersection, union
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.label_hits import LabelHit
 
@@ -123,6 +123,4 @@ def _collides(grown: WorkBox, panel: WorkBox, label: LabelHit) -> bool:
 
 def _overlap(a: WorkBox, b: WorkBox) -> bool:
     """More than MAX_OVERLAP of the smaller box lies in both."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w > 0 and h > 0 and w * h > MAX_OVERLAP * min(area(a), area(b))
+    return intersection(a, b) > MAX_OVERLAP * min(area(a), area(b))

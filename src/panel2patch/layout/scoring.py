@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from panel2patch.layout.geometry import intersection
+
 Box = Sequence[float]
 IMAGECLEF_OVERLAP = 2 / 3
 
@@ -29,10 +31,6 @@ class Scored:
 
 def area(box: Box) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
-
-
-def intersection(a: Box, b: Box) -> float:
-    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def iou(a: Box, b: Box) -> float:

@@ -643,7 +643,9 @@ def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -
         # Circles: a bolder dash, or one seen diagonally, fills more of its bounding square; its
         # elongation is checked along the ellipse (``dashes_on_ellipse``) instead.
         circle_ok = dash_ok & (areas * 1.8 <= sizes * sizes)
-        dash_ok = dash_ok & (areas * 3 <= sizes * sizes) & (color == "white")  # stroke <= a third of the length
+        dash_ok = dash_ok & (areas * 3 <= sizes * sizes)  # stroke <= a third of the length
+        if color == "black":  # no black dashed boxes (lettering): circles only
+            dash_ok = np.zeros_like(dash_ok)
     for group in _dash_groups(comps, dash_ok, sizes, max(5, round(0.045 * short))):
         fits += [fit for fit in (_sparse_box(*group[1:], color, ctx),) if fit is not None]
     # circles group their own pieces (white, black: bolder ones too); wider reach (0.065) merged more texture
