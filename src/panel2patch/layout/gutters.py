@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 # (x0, y0, x1, y1) in work-image pixels, exclusive ends.
@@ -61,25 +62,66 @@ def _line_flags(
     return page, spread <= FLAT_TOLERANCE
 
 
-def trim_box(gray: np.ndarray, box: WorkBox, tolerance: int, background: int) -> WorkBox | None:
+def trim_box(
+    gray: np.ndarray, box: WorkBox, tolerance: int, background: int, off_page: np.ndarray | None = None
+) -> WorkBox | None:
     """Shrink ``box`` past page-coloured rows/columns at its edges; None when nothing is left.
 
     Without a page (pictures up to the border) nothing is trimmed. A solid block of one
-    colour is content, not margin."""
+    colour is content, not margin. ``off_page``: the integral image (``cv2.integral``) of
+    the pixels further than ``tolerance`` from ``background``; with it only the margins
+    are examined line by line (a line holding such a pixel is content), not the whole box.
+    """
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return None
-    rows = uniform_lines(gray, box, HORIZONTAL, tolerance, background, page_only=True)
-    content_rows = np.flatnonzero(~rows)
-    if content_rows.size == 0:
+    rows = _content_span(gray, box, HORIZONTAL, tolerance, background, off_page)
+    if rows is None:
         return None
-    y0, y1 = y0 + int(content_rows[0]), y0 + int(content_rows[-1]) + 1
-    cols = uniform_lines(gray, (x0, y0, x1, y1), VERTICAL, tolerance, background, page_only=True)
-    content_cols = np.flatnonzero(~cols)
-    if content_cols.size == 0:
+    y0, y1 = rows
+    cols = _content_span(gray, (x0, y0, x1, y1), VERTICAL, tolerance, background, off_page)
+    if cols is None:
         return None
-    x0, x1 = x0 + int(content_cols[0]), x0 + int(content_cols[-1]) + 1
+    x0, x1 = cols
     return (x0, y0, x1, y1)
+
+
+def _content_span(
+    gray: np.ndarray, box: WorkBox, axis: int, tolerance: int, background: int, off_page: np.ndarray | None
+) -> tuple[int, int] | None:
+    """First and one-past-last line of ``box`` along ``axis`` that is not page-coloured."""
+    x0, y0, x1, y1 = box
+    start, stop = (y0, y1) if axis == HORIZONTAL else (x0, x1)
+    holding = None
+    if off_page is not None:
+        if axis == HORIZONTAL:
+            per_line = np.diff(off_page[y0 : y1 + 1, x1] - off_page[y0 : y1 + 1, x0])
+        else:
+            per_line = np.diff(off_page[y1, x0 : x1 + 1] - off_page[y0, x0 : x1 + 1])
+        holding = np.flatnonzero(per_line)
+    if holding is None or holding.size == 0:
+        content = np.flatnonzero(~uniform_lines(gray, box, axis, tolerance, background, page_only=True))
+        return (start + int(content[0]), start + int(content[-1]) + 1) if content.size else None
+    first, last = start + int(holding[0]), start + int(holding[-1]) + 1
+    # lines before the first and after the last such line hold only near-page pixels:
+    # only they can be page lines, and only they are looked at one by one
+    head = _margin_flags(gray, box, axis, start, first, tolerance, background)
+    tail = _margin_flags(gray, box, axis, last, stop, tolerance, background)
+    head_content, tail_content = np.flatnonzero(~head), np.flatnonzero(~tail)
+    lo = start + int(head_content[0]) if head_content.size else first
+    hi = last + int(tail_content[-1]) + 1 if tail_content.size else last
+    return lo, hi
+
+
+def _margin_flags(
+    gray: np.ndarray, box: WorkBox, axis: int, a: int, b: int, tolerance: int, background: int
+) -> np.ndarray:
+    """Page flags of lines ``a`` to ``b`` of ``box`` along ``axis``."""
+    if b <= a:
+        return np.zeros(0, bool)
+    x0, y0, x1, y1 = box
+    margin = (x0, a, x1, b) if axis == HORIZONTAL else (a, y0, b, y1)
+    return uniform_lines(gray, margin, axis, tolerance, background, page_only=True)
 
 
 def find_gutters(
@@ -150,15 +192,18 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     the second piece; pieces shorter than ``min_piece`` are not cut off.
     """
     x0, y0, x1, y1 = box
-    region = gray[y0:y1, x0:x1].astype(np.float32)
+    pixels = gray[y0:y1, x0:x1]
+    across, along = (y1 - y0, x1 - x0) if axis == HORIZONTAL else (x1 - x0, y1 - y0)
+    if across < 2 * min_piece or along < 8:
+        return []
+    # only pictures touch without a gutter; drawings on a flat page have no texture
+    steps = cv2.absdiff(pixels[1:], pixels[:-1]) if axis == HORIZONTAL else cv2.absdiff(pixels[:, 1:], pixels[:, :-1])
+    if np.count_nonzero(steps >= 2) / steps.size < SEAM_TEXTURE:
+        return []
+    region = pixels.astype(np.float32)
     if axis == HORIZONTAL:
         region = region.T
     n = region.shape[1]
-    if n < 2 * min_piece or region.shape[0] < 8:
-        return []
-    # only pictures touch without a gutter; drawings on a flat page have no texture
-    if (np.abs(np.diff(region, axis=1)) >= 2).mean() < SEAM_TEXTURE:
-        return []
     k, skip = SEAM_STRIP, SEAM_SKIP
     cumulative = np.cumsum(np.pad(region, ((0, 0), (1, 0))), axis=1)
     means = (cumulative[:, k:] - cumulative[:, :-k]) / k  # means[:, i] = mean of [i, i + k)

@@ -17,7 +17,6 @@ import numpy as np
 from panel2patch.layout.canvas import Canvas, connected_boxes
 from panel2patch.layout.gutters import WorkBox
 
-LIGHT_INK_ABOVE = 170  # grey level: white text on dark images
 DARK_AREA_FOR_LIGHT_TEXT = 0.02  # look for light glyphs only if this share of pixels is dark
 MAX_GLYPHS = 5
 MAX_HEAD_GLYPHS = 3  # a label run into following text: at most this many glyphs ("(a)")
@@ -77,15 +76,14 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool =
     cfg = canvas.config
     h_min = max(cfg.label_min_height_px, round(0.008 * canvas.long_side))
     h_max = max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
-    gray_sums = cv2.integral2(canvas.gray, sdepth=cv2.CV_64F)
+    gray_sums = canvas.gray_sums
     if thin:
         dark = thin_ink(canvas)
         polarities = [(True, dark, connected_boxes(dark.view(np.uint8)))]
     else:
         polarities = [(True, canvas.dark_ink, canvas.dark_components)]
     if np.count_nonzero(canvas.gray < 80) > DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
-        light = canvas.gray > LIGHT_INK_ABOVE
-        polarities.append((False, light, connected_boxes(light.view(np.uint8))))
+        polarities.append((False, *canvas.light_ink))
     found: list[LabelCandidate] = []
     for dark, ink, stats in polarities:
         ink_sum = cv2.integral(ink.view(np.uint8))

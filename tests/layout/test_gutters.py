@@ -1,0 +1,55 @@
+"""Gutter and margin measurements: the fast margin trim agrees with the line-by-line one."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from panel2patch.layout import LayoutConfig
+from panel2patch.layout.canvas import NO_PAGE, build_canvas
+from panel2patch.layout.gutters import trim_box
+from tests.layout.fakes import grid_figure
+
+
+def _jpeg(image: Image.Image, quality: int) -> np.ndarray:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return np.asarray(Image.open(buffer).convert("RGB"))
+
+
+def test_trim_with_off_page_counts_matches_the_line_by_line_trim() -> None:
+    """Random boxes over a JPEG'd grid figure (ringing near page margins, thin rules):
+    looking only at the margins gives the very box that examining every line gives."""
+    fig = grid_figure(2, 3, ["plot", "micrograph", "photo"], labels=["A", "B", "C", "D", "E", "F"], seed=4)
+    canvas = build_canvas(_jpeg(fig.image, 60), LayoutConfig())
+    assert canvas.background_gray != NO_PAGE
+    rng = np.random.default_rng(0)
+    tolerance = canvas.config.uniform_tolerance
+    trimmed = 0
+    for _ in range(300):
+        x0, x1 = sorted(rng.integers(0, canvas.width + 1, 2))
+        y0, y1 = sorted(rng.integers(0, canvas.height + 1, 2))
+        box = (int(x0), int(y0), int(x1), int(y1))
+        slow = trim_box(canvas.gray, box, tolerance, canvas.background_gray)
+        assert canvas.trim(box) == slow
+        trimmed += slow is not None and slow != box
+    assert trimmed > 50  # the boxes did reach into margins
+
+
+def test_a_black_page_is_trimmed_alike() -> None:
+    fig = grid_figure(1, 3, ["micrograph"], background="black", gap=10, seed=5)
+    canvas = build_canvas(_jpeg(fig.image, 70), LayoutConfig())
+    box = (3, 4, canvas.width - 5, canvas.height - 2)
+    slow = trim_box(canvas.gray, box, canvas.config.uniform_tolerance, canvas.background_gray)
+    assert canvas.trim(box) == slow != box
+
+
+def test_pictures_to_the_border_are_not_trimmed() -> None:
+    noise = np.random.default_rng(1).integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    canvas = build_canvas(noise, LayoutConfig())
+    assert canvas.background_gray == NO_PAGE
+    box = (3, 4, 150, 100)
+    assert canvas.trim(box) == box == trim_box(canvas.gray, box, canvas.config.uniform_tolerance, NO_PAGE)
+    assert canvas.trim((5, 5, 5, 9)) is None
