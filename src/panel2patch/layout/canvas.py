@@ -100,16 +100,23 @@ class Canvas:
         return w >= side and h >= side and w * h >= area
 
     def trim(self, box: WorkBox) -> WorkBox | None:
-        """``box`` without the uniform rows and columns at its edges (None if blank)."""
+        """``box`` without the uniform rows and columns at its edges (None if blank).
+        Remembered per box: the splitting steps trim the same pieces again and again."""
         if self.background_gray == NO_PAGE:  # no page: no margin to trim
             return box if box[2] > box[0] and box[3] > box[1] else None
-        # ``content`` is the off-page mask of ``trim_box`` (same grey, same tolerance)
-        return trim_box(self.gray, box, self.config.uniform_tolerance, self.background_gray, self._content_sum)
+        if box not in self._trimmed:
+            # ``content`` is the off-page mask of ``trim_box`` (same grey, same tolerance)
+            tolerance = self.config.uniform_tolerance
+            self._trimmed[box] = trim_box(self.gray, box, tolerance, self.background_gray, self._content_sum)
+        return self._trimmed[box]
 
     def gutters(self, box: WorkBox, axis: int) -> list:
-        """Gutters (runs of uniform lines) across ``box`` along ``axis``."""
-        max_flat = max(4, round(MAX_FLAT_GUTTER * self.long_side))
-        return find_gutters(self.gray, box, axis, self.config.uniform_tolerance, self.background_gray, max_flat)
+        """Gutters (runs of uniform lines) across ``box`` along ``axis`` (remembered per box)."""
+        if (box, axis) not in self._gutters:
+            max_flat = max(4, round(MAX_FLAT_GUTTER * self.long_side))
+            found = find_gutters(self.gray, box, axis, self.config.uniform_tolerance, self.background_gray, max_flat)
+            self._gutters[(box, axis)] = tuple(found)
+        return list(self._gutters[(box, axis)])
 
     def ink_count(self, box: WorkBox) -> int:
         x0, y0, x1, y1 = box
@@ -132,6 +139,8 @@ class Canvas:
         big = np.minimum(comps[:, 2], comps[:, 3]) >= side if comps.size else np.zeros(0, bool)
         self._big = comps[big] if comps.size else comps.reshape(0, 5)
         self._content_sum = cv2.integral(self.content.astype(np.uint8))
+        self._trimmed: dict[WorkBox, WorkBox | None] = {}
+        self._gutters: dict[tuple[WorkBox, int], tuple] = {}
 
 
 def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:

@@ -142,20 +142,20 @@ def find_gutters(
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
-    edges = np.diff(padded)
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+    """(start, end) of every run of True."""
+    if not flags.any():
+        return []
+    padded = np.zeros(flags.size + 2, np.int8)
+    padded[1:-1] = flags
+    edges = np.flatnonzero(padded[1:] != padded[:-1])  # alternately a start and an end
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def _interior_runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """Runs of True that have content (False) on both sides."""
     if flags.size < 3:
         return []
-    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
-    edges = np.diff(padded)
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    return [(int(a), int(b)) for a, b in zip(starts, ends) if a > 0 and b < flags.size]
+    return [(a, b) for a, b in _runs(flags) if a > 0 and b < flags.size]
 
 
 def cut_box(box: WorkBox, gutters: list[Gutter]) -> list[WorkBox]:
@@ -197,16 +197,11 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     if across < 2 * min_piece or along < 8:
         return []
     # only pictures touch without a gutter; drawings on a flat page have no texture
-    steps = cv2.absdiff(pixels[1:], pixels[:-1]) if axis == HORIZONTAL else cv2.absdiff(pixels[:, 1:], pixels[:, :-1])
-    if np.count_nonzero(steps >= 2) / steps.size < SEAM_TEXTURE:
+    jumps = cv2.absdiff(pixels[1:], pixels[:-1]) if axis == HORIZONTAL else cv2.absdiff(pixels[:, 1:], pixels[:, :-1])
+    if np.count_nonzero(jumps >= 2) / jumps.size < SEAM_TEXTURE:
         return []
-    region = pixels.astype(np.float32)
-    if axis == HORIZONTAL:
-        region = region.T
-    n = region.shape[1]
     k, skip = SEAM_STRIP, SEAM_SKIP
-    cumulative = np.cumsum(np.pad(region, ((0, 0), (1, 0))), axis=1)
-    means = (cumulative[:, k:] - cumulative[:, :-k]) / k  # means[:, i] = mean of [i, i + k)
+    means = _strip_means(pixels, k, axis)  # means[:, i] = mean of lines [i, i + k)
     # step at boundary b compares [b - skip - k, b - skip) with [b + skip, b + skip + k):
     # a drawn line at b has the same page on both sides, two touching pictures do not
     span = k + 2 * skip
@@ -221,7 +216,7 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     seams = []
     for i in np.flatnonzero(share >= SEAM_ROWS):
         b = i + k + skip
-        if b < min_piece or n - b < min_piece:
+        if b < min_piece or across - b < min_piece:
             continue
         around = np.concatenate([share[max(0, i - 12) : max(0, i - 4)], share[i + 5 : i + 13]])
         if around.size and share[i] >= share[max(0, i - 3) : i + 4].max() and np.median(around) <= 0.5 * share[i]:
@@ -229,3 +224,14 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     seams = [b for j, b in enumerate(seams) if j == 0 or b - seams[j - 1] > k]
     offset = y0 if axis == HORIZONTAL else x0
     return [Gutter(axis, offset + b, offset + b) for b in seams]
+
+
+def _strip_means(pixels: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Means of ``k`` consecutive lines across ``axis``, one row per line along it
+    (float32; sums of uint8 are exact, so this equals a float32 running-sum difference)."""
+    wide = pixels.astype(np.uint16)
+    if axis == HORIZONTAL:  # lines are rows: sum k consecutive rows, then one row per column
+        sums = sum(wide[i : wide.shape[0] - k + 1 + i] for i in range(k))
+        return (sums.astype(np.float32) / k).T
+    sums = sum(wide[:, i : wide.shape[1] - k + 1 + i] for i in range(k))
+    return sums.astype(np.float32) / k
