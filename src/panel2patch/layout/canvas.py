@@ -72,9 +72,7 @@ class Canvas:
     def _big_in(self, box: WorkBox) -> np.ndarray:
         """(n, 4) x0, y0, x1, y1 of the big components centred in ``box``, clipped to it."""
         x0, y0, x1, y1 = box
-        comps = self._big
-        cx = comps[:, 0] + comps[:, 2] / 2
-        cy = comps[:, 1] + comps[:, 3] / 2
+        comps, cx, cy = self._big, self._big_cx, self._big_cy
         c = comps[(cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)]
         return np.stack([np.maximum(c[:, 0], x0), np.maximum(c[:, 1], y0),
                          np.minimum(c[:, 0] + c[:, 2], x1), np.minimum(c[:, 1] + c[:, 3], y1)], axis=1)
@@ -85,6 +83,11 @@ class Canvas:
         means and spreads. The sums are int32 (10x faster) while they cannot overflow."""
         depth = cv2.CV_32S if self.gray.size * 255 < 2**31 else cv2.CV_64F
         return cv2.integral2(self.gray, sdepth=depth, sqdepth=cv2.CV_64F)
+
+    @functools.cached_property
+    def background_level(self) -> float:
+        """Grey level of the background colour (page or not)."""
+        return float(cv2.cvtColor(self.background.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
 
     @functools.cached_property
     def light_ink(self) -> tuple[np.ndarray, np.ndarray]:
@@ -138,6 +141,8 @@ class Canvas:
         comps = self.components
         big = np.minimum(comps[:, 2], comps[:, 3]) >= side if comps.size else np.zeros(0, bool)
         self._big = comps[big] if comps.size else comps.reshape(0, 5)
+        self._big_cx = self._big[:, 0] + self._big[:, 2] / 2  # centres, for ``_big_in``
+        self._big_cy = self._big[:, 1] + self._big[:, 3] / 2
         self._content_sum = cv2.integral(self.content.astype(np.uint8))
         self._trimmed: dict[WorkBox, WorkBox | None] = {}
         self._gutters: dict[tuple[WorkBox, int], tuple] = {}

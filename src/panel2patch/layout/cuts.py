@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import cv2
-
 from panel2patch.layout.canvas import Canvas
 from panel2patch.layout.gutters import (
     HORIZONTAL,
@@ -19,7 +17,7 @@ from panel2patch.layout.gutters import (
 def candidate_splits(canvas: Canvas, box: WorkBox) -> Iterator[tuple[int, list[WorkBox]]]:
     """Ways to cut ``box``: coarse cuts (the widest gutters) first, then every gutter."""
     min_gap = max(1, round(canvas.config.min_gutter_fraction * canvas.long_side))
-    background = float(cv2.cvtColor(canvas.background.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
+    background = canvas.background_level
     per_axis: dict[int, list] = {}
     for axis in (HORIZONTAL, VERTICAL):
         gutters = [

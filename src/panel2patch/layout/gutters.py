@@ -105,11 +105,13 @@ def _content_span(
     first, last = start + int(holding[0]), start + int(holding[-1]) + 1
     # lines before the first and after the last such line hold only near-page pixels:
     # only they can be page lines, and only they are looked at one by one
-    head = _margin_flags(gray, box, axis, start, first, tolerance, background)
-    tail = _margin_flags(gray, box, axis, last, stop, tolerance, background)
-    head_content, tail_content = np.flatnonzero(~head), np.flatnonzero(~tail)
-    lo = start + int(head_content[0]) if head_content.size else first
-    hi = last + int(tail_content[-1]) + 1 if tail_content.size else last
+    lo, hi = first, last
+    if first > start:
+        head = np.flatnonzero(~_margin_flags(gray, box, axis, start, first, tolerance, background))
+        lo = start + int(head[0]) if head.size else first
+    if stop > last:
+        tail = np.flatnonzero(~_margin_flags(gray, box, axis, last, stop, tolerance, background))
+        hi = last + int(tail[-1]) + 1 if tail.size else last
     return lo, hi
 
 
@@ -117,8 +119,6 @@ def _margin_flags(
     gray: np.ndarray, box: WorkBox, axis: int, a: int, b: int, tolerance: int, background: int
 ) -> np.ndarray:
     """Page flags of lines ``a`` to ``b`` of ``box`` along ``axis``."""
-    if b <= a:
-        return np.zeros(0, bool)
     x0, y0, x1, y1 = box
     margin = (x0, a, x1, b) if axis == HORIZONTAL else (a, y0, b, y1)
     return uniform_lines(gray, margin, axis, tolerance, background, page_only=True)
