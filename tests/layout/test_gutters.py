@@ -53,3 +53,16 @@ def test_pictures_to_the_border_are_not_trimmed() -> None:
     box = (3, 4, 150, 100)
     assert canvas.trim(box) == box == trim_box(canvas.gray, box, canvas.config.uniform_tolerance, NO_PAGE)
     assert canvas.trim((5, 5, 5, 9)) is None
+
+
+def test_strip_means_equal_a_float32_running_sum_on_both_axes() -> None:
+    """The seam search's strip means come from integer sums; they must be the very values a
+    float32 running sum gives (its thresholds were set on those)."""
+    from panel2patch.layout.gutters import HORIZONTAL, VERTICAL, _strip_means
+
+    pixels = np.random.default_rng(2).integers(0, 256, (37, 53), dtype=np.uint8)
+    for axis, lines in ((VERTICAL, pixels), (HORIZONTAL, pixels.T)):
+        region = lines.astype(np.float32)
+        running = np.cumsum(np.pad(region, ((0, 0), (1, 0))), axis=1)
+        expected = (running[:, 3:] - running[:, :-3]) / 3
+        assert np.array_equal(_strip_means(pixels, 3, axis), expected)
