@@ -66,3 +66,13 @@ def test_strip_means_equal_a_float32_running_sum_on_both_axes() -> None:
         running = np.cumsum(np.pad(region, ((0, 0), (1, 0))), axis=1)
         expected = (running[:, 3:] - running[:, :-3]) / 3
         assert np.array_equal(_strip_means(pixels, 3, axis), expected)
+
+
+def test_trim_takes_any_box_sequence_and_remembers_it() -> None:
+    fig = grid_figure(1, 2, ["plot", "photo"], seed=6)
+    canvas = build_canvas(np.asarray(fig.image), LayoutConfig())
+    box = (0, 0, canvas.width, canvas.height)
+    first = canvas.trim(box)
+    assert first is not None and first != box
+    assert canvas.trim(list(box)) == first == canvas.trim(box)
+    assert canvas.gutters(list(first), 1) == canvas.gutters(first, 1)

@@ -107,19 +107,21 @@ class Canvas:
         Remembered per box: the splitting steps trim the same pieces again and again."""
         if self.background_gray == NO_PAGE:  # no page: no margin to trim
             return box if box[2] > box[0] and box[3] > box[1] else None
-        if box not in self._trimmed:
+        key = tuple(box)  # any sequence of four ints
+        if key not in self._trimmed:
             # ``content`` is the off-page mask of ``trim_box`` (same grey, same tolerance)
             tolerance = self.config.uniform_tolerance
-            self._trimmed[box] = trim_box(self.gray, box, tolerance, self.background_gray, self._content_sum)
-        return self._trimmed[box]
+            self._trimmed[key] = trim_box(self.gray, box, tolerance, self.background_gray, self._content_sum)
+        return self._trimmed[key]
 
     def gutters(self, box: WorkBox, axis: int) -> list:
         """Gutters (runs of uniform lines) across ``box`` along ``axis`` (remembered per box)."""
-        if (box, axis) not in self._gutters:
+        key = (tuple(box), axis)
+        if key not in self._gutters:
             max_flat = max(4, round(MAX_FLAT_GUTTER * self.long_side))
             found = find_gutters(self.gray, box, axis, self.config.uniform_tolerance, self.background_gray, max_flat)
-            self._gutters[(box, axis)] = tuple(found)
-        return list(self._gutters[(box, axis)])
+            self._gutters[key] = tuple(found)
+        return list(self._gutters[key])
 
     def ink_count(self, box: WorkBox) -> int:
         x0, y0, x1, y1 = box
