@@ -122,3 +122,12 @@ def test_auto_falls_back_to_onnxruntime_when_openvino_cannot_load(
     assert "".join(recogniser.read(np.full((48, 96, 3), 255, np.uint8)).chars) == ""
     with pytest.raises(RuntimeError, match="CPU plugin"):  # asked for by name: no silent switch
         line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model(), runtime="openvino")
+
+
+def test_a_misspelt_runtime_is_an_error_not_a_silent_fallback() -> None:
+    """The reader falls back to RapidOCR's own pipeline when the direct recogniser cannot
+    load; a misspelt ``ocr_runtime`` must not be taken for such a failure."""
+    from panel2patch.layout.label_reader import RapidOCRLabelReader
+
+    with pytest.raises(ValueError, match="openvino"):
+        RapidOCRLabelReader(runtime="opnevino")

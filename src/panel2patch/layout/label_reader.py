@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from panel2patch.extras import require
-from panel2patch.layout.line_recogniser import AsciiLineRecogniser, LineRead, find_rec_model
+from panel2patch.layout.line_recogniser import AsciiLineRecogniser, LineRead, check_runtime, find_rec_model
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class RapidOCRLabelReader:
     name = "rapidocr"
 
     def __init__(self, threads: int = 1, direct: bool = True, runtime: str = "auto") -> None:
+        check_runtime(runtime)  # before the fallback below, which would hide a misspelt name
         rapidocr = require("rapidocr", purpose="panel label OCR")
         require("onnxruntime", purpose="panel label OCR")
         self._line_reader: AsciiLineRecogniser | None = None

@@ -61,8 +61,7 @@ class AsciiLineRecogniser:
     light, per call."""
 
     def __init__(self, model_path: Path, threads: int = 1, runtime: str = "auto") -> None:
-        if runtime not in RUNTIMES:
-            raise ValueError(f"unknown recogniser runtime {runtime!r}; choose from {list(RUNTIMES)}")
+        check_runtime(runtime)
         data = model_path.read_bytes()
         graph = _onnx_model(data)  # None without the onnx package: the full model runs
         meta = (
@@ -100,6 +99,13 @@ class AsciiLineRecogniser:
         if self._columns is not None:
             probs = probs[:, self._columns]
         return _ctc_decode(probs, self.alphabet, line.shape[1])
+
+
+def check_runtime(runtime: str) -> None:
+    """A ValueError naming the choices for an unknown ``runtime`` (a configuration error,
+    which no fallback should hide)."""
+    if runtime not in RUNTIMES:
+        raise ValueError(f"unknown recogniser runtime {runtime!r}; choose from {list(RUNTIMES)}")
 
 
 def pick_runtime(runtime: str) -> str:
