@@ -51,14 +51,15 @@ def test_the_direct_recogniser_never_returns_non_ascii() -> None:
     assert all(ch.isascii() and ch.isprintable() for ch in read.chars)
 
 
-def test_without_the_onnx_package_the_full_model_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("runtime", ["auto", "onnxruntime"])
+def test_without_the_onnx_package_the_full_model_reads_the_same(monkeypatch: pytest.MonkeyPatch, runtime: str) -> None:
     from panel2patch.layout import line_recogniser
     from panel2patch.layout.label_reader import paste_in_line
 
     line, _ = paste_in_line([_crop(t) for t in ["A", "(b)", "C."]])
-    pruned = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
+    pruned = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model(), runtime=runtime)
     monkeypatch.setattr(line_recogniser, "_onnx_model", lambda data: None)
-    full = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model())
+    full = line_recogniser.AsciiLineRecogniser(line_recogniser.find_rec_model(), runtime=runtime)
     assert pruned._columns is None and full._columns is not None
     assert pruned.read(line).chars == full.read(line).chars
 

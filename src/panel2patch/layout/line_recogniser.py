@@ -64,10 +64,13 @@ class AsciiLineRecogniser:
         check_runtime(runtime)
         data = model_path.read_bytes()
         graph = _onnx_model(data)  # None without the onnx package: the full model runs
+        # without the graph, the metadata come from an onnxruntime session of the full model,
+        # which then also runs it when onnxruntime is the runtime
+        full = None if graph is not None else _ort_session(data, threads)
         meta = (
             {prop.key: prop.value for prop in graph.metadata_props}
             if graph is not None
-            else _ort_session(data, threads).get_modelmeta().custom_metadata_map
+            else full.get_modelmeta().custom_metadata_map
         )
         characters = _characters(meta)
         keep = [BLANK] + [i for i, ch in enumerate(characters) if _printable_ascii(ch)]
@@ -76,13 +79,14 @@ class AsciiLineRecogniser:
         self._columns = None if pruned is not None else np.asarray(keep)
         self.runtime = pick_runtime(runtime)
         model = pruned if pruned is not None else data
-        self._infer = self._load(model, threads, fallback=runtime == "auto")
+        self._infer = self._load(model, threads, fallback=runtime == "auto", session=full)
 
-    def _load(self, model: bytes, threads: int, fallback: bool):
+    def _load(self, model: bytes, threads: int, fallback: bool, session=None):
         """The inference function on ``self.runtime``; with ``fallback`` (runtime "auto"),
-        an OpenVINO that fails to compile the graph leaves onnxruntime in charge."""
+        an OpenVINO that fails to compile the graph leaves onnxruntime in charge.
+        ``session``: an onnxruntime session of ``model`` already made, or None."""
         if self.runtime != "openvino":
-            return _ort_infer(model, threads)
+            return _ort_infer(session or _ort_session(model, threads))
         try:
             return _openvino_infer(model, threads)
         except Exception as exc:  # noqa: BLE001 - any compile failure of the optional engine
@@ -90,7 +94,7 @@ class AsciiLineRecogniser:
                 raise
             logger.warning("OpenVINO could not load the label recogniser (%s): using onnxruntime", exc)
             self.runtime = "onnxruntime"
-            return _ort_infer(model, threads)
+            return _ort_infer(session or _ort_session(model, threads))
 
     def read(self, line: np.ndarray) -> LineRead:
         """``line``: uint8 RGB, ``height`` rows, any width."""
@@ -134,9 +138,8 @@ def _ort_session(model: bytes, threads: int):
     return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
-def _ort_infer(model: bytes, threads: int):
+def _ort_infer(session):
     """A function from the recogniser's input batch to its output probabilities."""
-    session = _ort_session(model, threads)
     name = session.get_inputs()[0].name
     return lambda x: session.run(None, {name: x})[0]
 
