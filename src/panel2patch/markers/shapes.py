@@ -257,7 +257,8 @@ def _arrow_towards(s: np.ndarray, t: np.ndarray, length: float, bins: int,
         return None
     if np.any(np.diff(head) > 0.25 * wmax):
         return None
-    # The head's length should be comparable with its width (not a long thin wedge).
+    # The head's length should be comparable with its width (not a long thin wedge),
+    # measured from its first widest bin (the plateau is part of the head).
     head_len = (bins - peak) / bins * length
     if not (0.35 * wmax <= head_len <= 2.2 * wmax):
         return None
