@@ -602,3 +602,28 @@ def test_unevenly_spaced_dots_on_a_ring_are_not_a_dotted_circle(seed):
         draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=(255, 150, 0))
     found = _whole(jpeg(panel, 80))
     assert not [m for m in found if m.type == "circle"], [(m.type, m.style, m.bbox) for m in found]
+
+
+def _inset_in_corner(box_at: tuple[int, int], inset_mean: float) -> Image.Image:
+    """A micrograph with a picture of other brightness pasted at ``box_at``, framed by a
+    white line (an FFT or magnified view set into the picture)."""
+    picture = textured_panel(seed=8, mean=130.0)
+    inset = textured_panel(120, 100, seed=9, mean=inset_mean)
+    picture.paste(inset, box_at)
+    x, y = box_at
+    ImageDraw.Draw(picture).rectangle([x - 2, y - 2, x + 121, y + 101], outline="white", width=2)
+    return jpeg(picture, 90)
+
+
+def test_frame_of_an_inset_in_the_corner_is_not_a_box():
+    """An inset hugging a corner, dark inside and grey around: its frame is no zoom box."""
+    found = _whole(_inset_in_corner((294, 4), inset_mean=25.0))
+    assert not [m for m in found if m.type in ("box", "dashed_box")], [(m.type, m.bbox) for m in found]
+
+
+@pytest.mark.parametrize("box_at,inset_mean", [((150, 110), 25.0), ((294, 4), 130.0)])
+def test_box_away_from_the_corners_or_over_continuing_picture_is_a_box(box_at, inset_mean):
+    """The same frame in the middle of the picture, or in the corner over picture that runs
+    on across it (a zoom box near the edge), stays a box."""
+    found = _whole(_inset_in_corner(box_at, inset_mean))
+    assert [m for m in found if m.type == "box"], [(m.type, m.bbox) for m in found]

@@ -791,6 +791,8 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
         return True
     if round_:
         return False
+    if _corner_inset(bbox, ctx):
+        return True
     gap, depth = 3, 3
     # Bands just outside the top, bottom, left and right sides (None: the panel edge).
     bands = [
@@ -804,6 +806,63 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
     # in a row of pictures); a zoom box has picture on at least three sides.
     on_page = sum(page) >= 3 or (page[0] and page[1]) or (page[2] and page[3])
     return on_page and (not joined or _holds_picture(bbox, ctx))
+
+
+# An inset's frame sits within this share of its picture's shorter side of two adjacent
+# edges of the picture (or panel), spans at least ``_INSET_MIN_SPAN`` of each side, and
+# its inside differs from the picture just outside it by ``_INSET_BREAK`` grey levels.
+_INSET_CORNER = 0.12
+_INSET_MIN_SPAN = 0.2
+_INSET_BREAK = 30.0
+
+
+def _corner_inset(bbox: tuple[int, int, int, int], ctx: Context) -> bool:
+    """The outline frames an inset picture set into a corner of the picture (a Fourier
+    transform or a magnified view in the top-right corner of a micrograph), not a zoom box.
+    Zoom boxes lie on the structure they mark, so the picture runs on across their sides;
+    an inset hugs two adjacent edges, and across both its inner sides the picture changes."""
+    height, width = ctx.picture.shape
+    x0, y0, x1, y1 = bbox
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    for px0, py0, px1, py1 in [(0, 0, width, height), *ctx.picture_boxes]:
+        if not (px0 <= cx < px1 and py0 <= cy < py1):
+            continue
+        pw, ph = px1 - px0, py1 - py0
+        reach = max(3.0, _INSET_CORNER * min(pw, ph))
+        left, top = x0 - px0 <= reach, y0 - py0 <= reach
+        right, bottom = px1 - x1 <= reach, py1 - y1 <= reach
+        if not ((left or right) and (top or bottom)):
+            continue
+        if x1 - x0 < _INSET_MIN_SPAN * pw or y1 - y0 < _INSET_MIN_SPAN * ph:
+            continue
+        # the inner sides: the ones facing the rest of the picture
+        sides = (["right"] if left else ["left"]) + (["bottom"] if top else ["top"])
+        depth = max(4, round(0.08 * min(x1 - x0, y1 - y0)))
+        return all(_breaks_across(bbox, side, ctx.grey, depth) for side in sides)
+    return False
+
+
+def _breaks_across(bbox: tuple[int, int, int, int], side: str, grey: np.ndarray, depth: int, gap: int = 3) -> bool:
+    """Lines of ``grey`` parallel to ``side`` of ``bbox``, ``depth`` of them inside it and
+    ``depth`` just outside (``gap`` away from the side): their median line means differ by at
+    least ``_INSET_BREAK`` (False where a band leaves the image). The inside band starts
+    ``depth`` lines further in, and medians are compared: a detected outline's box may
+    reach a few pixels past the frame's own line, which must not count."""
+    height, width = grey.shape
+    x0, y0, x1, y1 = bbox
+    vertical = side in ("left", "right")
+    at = {"left": x0, "right": x1, "top": y0, "bottom": y1}[side]
+    inward = 1 if side in ("left", "top") else -1
+    limit = width if vertical else height
+    inside = [at + inward * (gap + depth + i) for i in range(depth)]
+    outside = [at - inward * (gap + i) for i in range(depth)]
+    if min(inside + outside) < 0 or max(inside + outside) >= limit:
+        return False
+    span = grey[y0:y1] if vertical else grey[:, x0:x1]
+    if span.size == 0:
+        return False
+    means = span.mean(axis=0) if vertical else span.mean(axis=1)
+    return abs(float(np.median(means[inside])) - float(np.median(means[outside]))) >= _INSET_BREAK
 
 
 def _holds_picture(bbox: tuple[int, int, int, int], ctx: Context) -> bool:
