@@ -70,6 +70,12 @@ def panel_kinds() -> list[dict]:
     return json.loads((HERE / "panel_kinds.json").read_text())["figures"]
 
 
+def marked_figures() -> list[dict]:
+    """[{id, split, tuned_on, markers: [{panel, type, color, bbox, found}], ignore: [{panel, bbox,
+    what}], note}] for the real figures whose markers were marked by hand (``real_markers.json``)."""
+    return json.loads((HERE / "real_markers.json").read_text())["figures"]
+
+
 def article_captions() -> dict[str, str]:
     """Figure id -> caption, for the article figures whose image we can resolve."""
     from panel2patch.images.resolve import resolve_graphic
@@ -97,5 +103,5 @@ def article_captions() -> dict[str, str]:
     return out
 
 
-__all__ = ["DATA_ROOT", "SodaPanel", "article_captions", "load_figure", "panel_kinds", "read_bytes",
+__all__ = ["DATA_ROOT", "SodaPanel", "article_captions", "load_figure", "marked_figures", "panel_kinds", "read_bytes",
            "soda_caption", "soda_panels", "soda_type"]

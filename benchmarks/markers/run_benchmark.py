@@ -4,10 +4,13 @@
     python benchmarks/markers/run_benchmark.py --only synthetic --count 150
     python benchmarks/markers/run_benchmark.py --only soda,plots,speed,sheet
     python benchmarks/markers/run_benchmark.py --only synthetic-dev,soda,plots --count 300
+    python benchmarks/markers/run_benchmark.py --only real --verbose
 
 * synthetic: real picture crops with drawn markers (``synthetic_markers.py``), dev and held-out
   ("test") halves; a hit is a detection whose box centre lies in a true box of the same
   type (``scoring.py``); precision / recall per type, tip error of arrows and arrowheads.
+* real: hand-marked markers on every real figure with a picture panel (``real_markers.json``,
+  95 markers on 38 figures); scored as the synthetic sets, and regardless of type.
 * soda: per-panel marker-type presence on the soda_mmqc figures (human labels of which
   marker types each panel shows); F1 over (panel, type) pairs, micrograph panels first.
 * plots: markers reported on panels we marked plot, diagram or table (should be none).
@@ -33,12 +36,13 @@ sys.path.insert(0, str(HERE))
 from real_data import (
     article_captions,
     load_figure,
+    marked_figures,
     panel_kinds,
     read_bytes,
     soda_caption,
     soda_panels,
 )
-from scoring import GLYPH_TYPES, SIZE_BINS, DetectionScores, Tally, score_detections
+from scoring import GLYPH_TYPES, SIZE_BINS, DetectionScores, Tally, as_one_type, score_detections, without_ignored
 from synthetic_markers import generate_set
 
 from panel2patch.markers import find_markers, parse_markers
@@ -79,6 +83,40 @@ def print_synthetic(split: str, scores: DetectionScores) -> None:
     misses = Counter({k: v for k, v in scores.confusions.items() if k[1] != "-"})
     if misses:
         print("typed as another marker: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in misses.most_common()))
+
+
+def run_real_markers(verbose: bool) -> None:
+    """Hand-marked markers on the real figures (``real_markers.json``): detections on the
+    annotated panels, typed (as the synthetic sets) and regardless of type."""
+    kinds = {figure["id"]: figure for figure in panel_kinds()}
+    subsets = {"all": (DetectionScores(), DetectionScores()), "not tuned on": (DetectionScores(), DetectionScores()),
+               "tuned on": (DetectionScores(), DetectionScores())}
+    for figure in marked_figures():
+        image = load_figure(figure["id"])
+        found = [m.to_dict() for m in find_markers(image, [p["bbox"] for p in kinds[figure["id"]]["panels"]])]
+        truth = figure["markers"]
+        found = without_ignored(truth, found, [g["bbox"] for g in figure["ignore"]])
+        names = ("all", "tuned on" if figure["tuned_on"] else "not tuned on")
+        for name in names:
+            typed, untyped = subsets[name]
+            score_detections(truth, found, typed)
+            score_detections(as_one_type(truth), as_one_type(found), untyped)
+        if verbose and (truth or found):
+            hits = DetectionScores()
+            score_detections(truth, found, hits)
+            print(f"  {figure['id'].split('/')[-1]}: {hits.overall.tp} / {len(truth)} found, "
+                  f"{hits.overall.fp} false")
+    print("| figures | markers | precision | recall | F1 | any-type precision | any-type recall |\n"
+          "|---|---|---|---|---|---|---|")
+    for name, (typed, untyped) in subsets.items():
+        t, u = typed.overall, untyped.overall
+        print(f"| {name} | {t.tp + t.fn} | {t.precision:.3f} | {t.recall:.3f} | {t.f1:.3f} | "
+              f"{u.precision:.3f} | {u.recall:.3f} |")
+    typed = subsets["all"][0]
+    print("\n| type | true | precision | recall |\n|---|---|---|---|")
+    for kind in sorted(typed.by_type):
+        t = typed.by_type[kind]
+        print(f"| {kind} | {t.tp + t.fn} | {t.precision:.3f} | {t.recall:.3f} |")
 
 
 def run_soda(verbose: bool) -> None:
@@ -207,7 +245,9 @@ class _Panel:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="marker benchmark")
-    parser.add_argument("--only", default="synthetic,soda,plots,speed,sheet")
+    parser.add_argument("--only", default="synthetic,real,soda,plots,speed,sheet",
+                        help="comma-separated parts: synthetic (dev and test), synthetic-dev, real, soda, "
+                             "plots, speed, sheet")
     parser.add_argument("--count", type=int, default=300, help="synthetic samples per split")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sheet", type=Path, default=RESULTS / "markers_regions.png")
@@ -217,6 +257,9 @@ def main(argv: list[str] | None = None) -> None:
     splits = ("dev", "test") if "synthetic" in parts else ("dev",) if "synthetic-dev" in parts else ()
     for split in splits:  # "synthetic-dev": tune on dev without looking at test
         print_synthetic(split, run_synthetic(split, args.count))
+    if "real" in parts:
+        print("\n### real figures, hand-marked markers (real_markers.json)\n")
+        run_real_markers(args.verbose)
     if "soda" in parts:
         print("\n### soda_mmqc per-panel marker-type presence\n")
         print("| panels | n | true (panel, type) pairs | precision | recall | F1 |\n|---|---|---|---|---|---|")

@@ -111,3 +111,16 @@ def score_detections(truth: Sequence[dict], predicted: Sequence[dict], scores: D
                       and _inside(_centre(p["bbox"]), true["bbox"])), None)
         scores.confusions[(true["type"], other or "-")] += 1
     return scores
+
+
+def without_ignored(truth: Sequence[dict], predicted: Sequence[dict], ignore: Sequence[Sequence[float]]) -> list[dict]:
+    """``predicted`` less the detections whose centre lies in an ``ignore`` box and in no true
+    marker's box (things a detector may fairly report or not)."""
+    return [p for p in predicted
+            if not any(_inside(_centre(p["bbox"]), box) for box in ignore)
+            or any(_inside(_centre(p["bbox"]), t["bbox"]) for t in truth)]
+
+
+def as_one_type(items: Sequence[dict]) -> list[dict]:
+    """The same items with every type "marker": scores detection regardless of type."""
+    return [{**item, "type": "marker"} for item in items]

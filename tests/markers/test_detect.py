@@ -627,3 +627,4 @@ def test_box_away_from_the_corners_or_over_continuing_picture_is_a_box(box_at, i
     on across it (a zoom box near the edge), stays a box."""
     found = _whole(_inset_in_corner(box_at, inset_mean))
     assert [m for m in found if m.type == "box"], [(m.type, m.bbox) for m in found]
+

@@ -38,3 +38,23 @@ def test_plots_and_tables_get_no_markers(shared_data):
     image = decode_image_file(shared_data / SODA.format("s44318-025-00412-5", 1, "44318_2025_412_fig1_html.png"))
     panels = [(0, 0, 590, 560), (1585, 0, 2113, 560), (745, 595, 1310, 1100), (1450, 1210, 2113, 1700)]  # A C E I
     assert find_markers(image, panels) == []
+
+
+def test_dark_ground_cut_off_at_a_gutter_is_no_arrowhead(shared_data):
+    """Black ground of a fluorescence image, cut off at the picture's corner by a dim neurite
+    (PMC2467486 g002 A, the D1R strip): a triangle, but of the ground's colour. (The same
+    slivers of the D2R and MAP2 strips, beside a wider gutter, are still reported.)"""
+    image = decode_image_file(shared_data / "articles/pmc_oa_packages/PMC2467486/pone.0002804.g002.jpg")
+    found = find_markers(image, [(0, 0, 322, 342)])
+    corners = [m for m in found if m.color == "black" and m.bbox[0] < 20 and m.bbox[1] >= 255 and m.bbox[3] <= 275]
+    assert not corners, [(m.type, m.bbox) for m in corners]
+
+
+def test_frames_of_corner_insets_are_no_boxes(shared_data):
+    """FFT insets in the corners of HRTEM panels (EXSCLAIM s41467-018-06211-3, fig1 h and
+    fig2 a) are framed in white; the frames are no zoom boxes."""
+    folder = shared_data / "figures/exsclaim/images/pipeline"
+    fig1 = find_markers(decode_image_file(folder / "s41467-018-06211-3_fig1.jpg"), [(232, 486, 458, 660)])
+    fig2 = find_markers(decode_image_file(folder / "s41467-018-06211-3_fig2.jpg"), [(0, 0, 392, 258)])
+    assert not [m for m in fig1 if m.type == "box"], [(m.type, m.bbox) for m in fig1]
+    assert not [m for m in fig2 if m.type == "box"], [(m.type, m.bbox) for m in fig2]

@@ -203,10 +203,42 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
                                         1, (x - ox, y - oy, bw, bh), color)
         if evidence < _MIN_EVIDENCE:
             continue
+        if own is None and color == "black" and not _stands_out(ctx.grey, judged, int(label), stats[label]):
+            continue
         tip = (x + (fit.tip[0] - 1) / up, y + (fit.tip[1] - 1) / up) if fit.tip else None
         out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
                          fit.direction, fit.style))
     return out
+
+
+# A black glyph's grey level differs from the median of the ground around it (out to half
+# its size) by at least this much, unless a light outline rings it: a patch of the
+# picture's own dark ground that lines cut off (a black corner of a fluorescence image
+# between a neurite and the gutter) has the ground's colour; a marker drawn in it would not
+# be seen. (White glyphs are left alone: white arrowheads outlined in black on pale ground
+# are common, and their ring is dark while the ground beyond is as pale as they are.)
+_GROUND_CONTRAST = 60
+_OUTLINE_LIGHT = 175
+_OUTLINE_SHARE = 0.7
+
+
+def _stands_out(grey: np.ndarray, labels: np.ndarray, label: int, stat: np.ndarray) -> bool:
+    """The black blob ``label`` differs from the ground around it, or is outlined in a light
+    colour."""
+    x, y, w, h = (int(v) for v in stat[:4])
+    reach = max(3, max(w, h) // 2)
+    y0, y1 = max(0, y - reach), min(grey.shape[0], y + h + reach)
+    x0, x1 = max(0, x - reach), min(grey.shape[1], x + w + reach)
+    inside = (labels[y0:y1, x0:x1] == label).astype(np.uint8)
+    near = cv2.dilate(inside, np.ones((3, 3), np.uint8)) > 0
+    ring = (cv2.dilate(inside, np.ones((5, 5), np.uint8)) > 0) & ~near
+    around = (cv2.dilate(inside, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0) & ~near
+    if not around.any() or not inside.any():
+        return True
+    patch = grey[y0:y1, x0:x1]
+    if ring.any() and float((patch[ring] >= _OUTLINE_LIGHT).mean()) >= _OUTLINE_SHARE:
+        return True
+    return abs(float(np.median(patch[inside > 0])) - float(np.median(patch[around]))) >= _GROUND_CONTRAST
 
 
 def luma_blob(comps: Components, label: int, ctx: Context) -> tuple[Blob, tuple[int, int, int, int]] | None:
