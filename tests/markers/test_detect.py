@@ -628,3 +628,16 @@ def test_box_away_from_the_corners_or_over_continuing_picture_is_a_box(box_at, i
     found = _whole(_inset_in_corner(box_at, inset_mean))
     assert [m for m in found if m.type == "box"], [(m.type, m.bbox) for m in found]
 
+
+
+@pytest.mark.parametrize("color,ground", [("white", 95.0), ("black", 170.0)])
+def test_thin_line_arrows_on_a_panel_shrunk_for_analysis(color, ground):
+    """Line arrows drawn two pixels wide on a 1500-px micrograph (a time series of an
+    EMBO figure): the panel is analysed at about half size, where their lines blend into
+    the ground; the lightest / darkest shrink keeps them."""
+    canvas = drawing.Canvas(textured_panel(1500, 560, seed=11, mean=ground))
+    truths = [drawing.arrow(canvas, (300.0 + 380 * i, 200.0 + 60 * i), 0.6 + 1.7 * i, 60, color, style="line",
+                            shaft=1.6) for i in range(3)]
+    found = _whole(jpeg(canvas.finish(), 85))
+    for true in truths:
+        _assert_found(found, true)

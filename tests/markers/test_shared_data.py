@@ -58,3 +58,12 @@ def test_frames_of_corner_insets_are_no_boxes(shared_data):
     fig2 = find_markers(decode_image_file(folder / "s41467-018-06211-3_fig2.jpg"), [(0, 0, 392, 258)])
     assert not [m for m in fig1 if m.type == "box"], [(m.type, m.bbox) for m in fig1]
     assert not [m for m in fig2 if m.type == "box"], [(m.type, m.bbox) for m in fig2]
+
+
+def test_thin_white_arrows_on_wide_time_series_panels(shared_data):
+    """EMBO 219 fig1: 2-px white arrows on phase-contrast frames of a 1472-px panel, which
+    is analysed at about half size; all three of row A are found."""
+    image = decode_image_file(shared_data / SODA.format("s44321-025-00219-1", 1, "44321_2025_219_fig1_html.png"))
+    found = find_markers(image, [(0, 425, 1472, 927)])  # row A
+    tips_x = sorted(m.tip[0] for m in found if m.type == "arrow" and m.color == "white")
+    assert len(tips_x) == 3 and tips_x[2] > 1150, tips_x  # the third, in the 110-min frame

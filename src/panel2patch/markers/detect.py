@@ -11,6 +11,7 @@ scans. Coordinates are mapped back to figure pixels.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -30,7 +31,7 @@ from panel2patch.markers.candidates import (
     straight_outlines,
     text_boxes,
 )
-from panel2patch.markers.colors import CLASS_NAMES, class_layers
+from panel2patch.markers.colors import BLACK, CLASS_NAMES, WHITE, class_layers
 from panel2patch.markers.config import MarkerConfig
 from panel2patch.markers.imaging import as_rgb_array
 from panel2patch.markers.panel_kind import picture_map
@@ -100,11 +101,32 @@ def _panel_markers(rgb: np.ndarray, box: Box, index: int, config: MarkerConfig) 
     work = crop if scale >= 1.0 else cv2.resize(
         crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))),
         interpolation=cv2.INTER_AREA)
-    found = detect_in_panel(work, config)
+    # A panel shrunk to half or less thins its one- and two-pixel lines to a blended grey:
+    # the same shrink of its lightest and darkest pixels (max / min over each shrunk
+    # pixel's footprint) keeps them at full strength, for the thin-line arrow test.
+    lines = _extremes(crop, work.shape[:2], scale) if scale <= _THIN_LINE_SCALE else None
+    found = detect_in_panel(work, config, lines)
     return [_to_marker(f, x0, y0, scale, index, box) for f in found]
 
 
-def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
+# Panels shrunk to this scale or below get the thin-line arrow test on their extremes.
+_THIN_LINE_SCALE = 0.85
+
+
+def _extremes(crop: np.ndarray, shape: tuple[int, int], scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """``crop`` shrunk to ``shape`` keeping, per work pixel, its lightest and its darkest
+    pixel (grey-morphological dilation / erosion by the shrink's footprint, then area
+    resampling)."""
+    k = max(2, int(np.ceil(1.0 / scale)))
+    kernel = np.ones((k, k), np.uint8)
+    size = (shape[1], shape[0])
+    light = cv2.resize(cv2.dilate(crop, kernel), size, interpolation=cv2.INTER_AREA)
+    dark = cv2.resize(cv2.erode(crop, kernel), size, interpolation=cv2.INTER_AREA)
+    return light, dark
+
+
+def detect_in_panel(work: np.ndarray, config: MarkerConfig,
+                    lines: tuple[np.ndarray, np.ndarray] | None = None) -> list[Found]:
     """Detections on one panel array (work coordinates), best first."""
     pictures = picture_map(work)
     if pictures.score < config.image_like_threshold:
@@ -143,10 +165,28 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig) -> list[Found]:
             found += glyphs(Components(layers.pure, work), color, ctx)
         if layers.stroke is not None:
             found += glyphs(Components(layers.stroke, work), color, ctx, tests=(fit_arrow,), faint=layers.faint)
+    if lines is not None:
+        found += _thin_line_arrows(lines, search, coloured, ctx)
     found = [f for f in found if f.score >= config.min_score]
     # Nothing inside a letter: the counter of an "A", "4" or "0" is a perfect triangle or box.
     found = [f for f in found if not _in_letter(f, words) and not _counter(f, glyph_boxes)]
     return _suppress(_drop_arrow_heads(found))[: config.max_markers_per_panel]
+
+
+def _thin_line_arrows(lines: tuple[np.ndarray, np.ndarray], search: np.ndarray, coloured: np.ndarray,
+                      ctx: Context) -> list[Found]:
+    """White and black line arrows found on the panel's lightest / darkest shrink
+    (``_extremes``), judged on that image."""
+    out: list[Found] = []
+    for image, cls in ((lines[0], WHITE), (lines[1], BLACK)):
+        layers = class_layers(image, search, coloured).get(cls)
+        if layers is None or layers.stroke is None:
+            continue
+        grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        there = replace(ctx, work=image, grey=grey)
+        out += glyphs(Components(layers.stroke, image), CLASS_NAMES[cls], there, tests=(fit_arrow,),
+                      faint=layers.faint)
+    return out
 
 
 def _drop_arrow_heads(found: list[Found]) -> list[Found]:
