@@ -64,3 +64,16 @@ def test_annotation_file_covers_every_shared_figure(shared_data: Path) -> None:
         for panel in fig["panels"]:
             x0, y0, x1, y1 = panel["bbox"]
             assert 0 <= x0 < x1 <= fig["width"] and 0 <= y0 < y1 <= fig["height"]
+
+
+def test_small_render_reads_a_column_of_labels_the_gutters_left_uncut(annotations: dict) -> None:
+    """eLife 52882 fig5 at 60% (labels ~6 px): C, F and G, down the right column, are too
+    light for dark ink and their column is not cut off by a gutter; thin-stroke candidates in
+    line with the labels read (and with each other) give C to G."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from PIL import Image
+    from real_figures import load_figure
+
+    image = load_figure("articles/stencila_jats/elife-52882-v2/fig5.jpg")
+    small = image.resize((round(image.width * 0.6), round(image.height * 0.6)), Image.LANCZOS)
+    assert parse_layout(small).labels == list("ABCDEFG")

@@ -59,6 +59,7 @@ ONE_ROUND_PIECES = 2 * FIRST_ROUND  # gutter pieces beyond which every candidate
 THIN_SINGLE_TEXT_HEIGHT = 7
 THIN_SINGLE_READS = 6
 THIN_HOLE_READS = 2  # thin-stroke candidates of the labels' size read per hole in the sequence
+TRAILING_READS = 2  # ... and those in line with the labels read, for letters after the last
 
 
 class ClassicalBackend:
@@ -157,16 +158,23 @@ class ClassicalBackend:
             extra = self._read_spots(rgb, canvas, spots) if spots else []
             left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
             hole_reserve = [] if spots or not holes else _at_label_size(reserve, chosen)
+            grid_boxes: set = set()
             if left and (has_thin_type(canvas) or _labels_are_thin(chosen)):
                 # labels of a few pixels (in small type, or themselves small beside larger
                 # text): the missing ones may be drawn lighter than dark ink (blurred by a
                 # small render), so only thin strokes reveal them; also after the spot
                 # reads, for labels in pieces the gutters did not cut apart
-                hole_reserve += _at_label_size(_thin_only(canvas, limit, found), chosen)[: THIN_HOLE_READS * len(left)]
+                thin = _at_label_size(_thin_only(canvas, limit, found), chosen)
+                best = thin[: THIN_HOLE_READS * len(left)]
+                in_line = [c for c in _aligned(thin, chosen) if c not in best][: THIN_HOLE_READS * len(left) + TRAILING_READS]
+                hole_reserve += best + in_line
+                grid_boxes = {c.box for c in in_line}
             if hole_reserve:
                 extra = extra + self._read(rgb, canvas, hole_reserve)
             chosen = _fill_holes_from(extra, chosen, style)
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
+            if grid_boxes:
+                chosen = _extend_along_the_grid(chosen, [r for r in extra if r.box in grid_boxes], style)
         elif style in ("roman", "digit") and _unlabelled(piece_boxes, chosen):
             spots = expected_spots(chosen, piece_boxes, after_last=not holes)
             more_style, more = choose_sequence(readings + self._read_spots(rgb, canvas, spots)) if spots else (None, [])
@@ -297,6 +305,30 @@ def _at_label_size(candidates: list[LabelCandidate], chosen: list[Chosen]) -> li
     return [c for c in candidates if in_size_band(c.height, median)]
 
 
+def _aligned(candidates: list[LabelCandidate], chosen: list[Chosen]) -> list[LabelCandidate]:
+    """The ``candidates`` in line with the labels chosen, best first: a figure sets its labels
+    on a grid, so a missing one shares the top edge of the labels of its row or the left
+    edge of those of its column (within half a label height) - or of a candidate in line
+    with them (a whole column of labels missed). Candidates on a chosen label are left out."""
+    if not chosen:
+        return []
+    reach = 0.5 * median_height(c.reading for c in chosen)
+    taken = [c.reading.box for c in chosen]
+    free = [c for c in candidates if not any(_overlaps(c.box, box) for box in taken)]
+
+    def in_line(candidate: LabelCandidate, anchors: list[WorkBox]) -> bool:
+        x0, y0 = candidate.box[0], candidate.box[1]
+        return any(abs(y0 - a[1]) <= reach or abs(x0 - a[0]) <= reach for a in anchors)
+
+    first = [c for c in free if in_line(c, taken)]
+    second = [c for c in free if c not in first and in_line(c, [c.box for c in first])]
+    return first + second
+
+
+def _overlaps(a: WorkBox, b: WorkBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _cased(chosen: Chosen, style: str) -> Chosen:
     """The label in the sequence's letter case; of a part ("Aii") only the letter."""
     upper, text = style == "upper", chosen.text
@@ -346,6 +378,33 @@ def _extend_into_unlabelled_pieces(
         letter = next(p.bare for p in parse_label(found.text) if p.style == "letter" and p.index == following)
         out.append(_cased(Chosen(found, following, letter), style))
     return out
+
+
+def _extend_along_the_grid(chosen: list[Chosen], readings: list[Reading], style: str) -> list[Chosen]:
+    """The next letters after the last, read at spots in line with the labels chosen
+    (``_aligned``: ``readings`` come from such spots only) and at their size: the labels of a
+    column the gutters did not cut off, too small for dark ink."""
+    if not chosen:
+        return chosen
+    median = median_height(c.reading for c in chosen)
+    out = list(chosen)
+    while True:
+        following = max(c.index for c in out) + 1
+        taken = {c.reading.box for c in out}
+        found = next(
+            (
+                r
+                for r in readings
+                if r.box not in taken
+                and any(p.style == "letter" and p.index == following for p in parse_label(r.text))
+                and in_size_band(r.box[3] - r.box[1], median)
+            ),
+            None,
+        )
+        if found is None:
+            return out
+        letter = next(p.bare for p in parse_label(found.text) if p.style == "letter" and p.index == following)
+        out.append(_cased(Chosen(found, following, letter), style))
 
 
 def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bool:
