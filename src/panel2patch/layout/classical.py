@@ -357,26 +357,13 @@ def _extend_into_unlabelled_pieces(
 ) -> list[Chosen]:
     """The next letter after the last, read inside a gutter piece that has no label yet and
     at the size of the labels chosen (a stray letter elsewhere cannot extend the sequence)."""
-    if not chosen:
-        return chosen
-    median = median_height(c.reading for c in chosen)
     out = list(chosen)
-    while free := _unlabelled(piece_boxes, out):
-        following = max(c.index for c in out) + 1
-        found = next(
-            (
-                r
-                for r in readings
-                if any(p.style == "letter" and p.index == following for p in parse_label(r.text))
-                and in_size_band(r.box[3] - r.box[1], median)
-                and any(_inside(box, r.box) for box in free)
-            ),
-            None,
-        )
+    median = median_height(c.reading for c in chosen)
+    while chosen and (free := _unlabelled(piece_boxes, out)):
+        found = _next_letter(out, readings, median, lambda r: any(_inside(box, r.box) for box in free), style)
         if found is None:
             break
-        letter = next(p.bare for p in parse_label(found.text) if p.style == "letter" and p.index == following)
-        out.append(_cased(Chosen(found, following, letter), style))
+        out.append(found)
     return out
 
 
@@ -384,27 +371,27 @@ def _extend_along_the_grid(chosen: list[Chosen], readings: list[Reading], style:
     """The next letters after the last, read at spots in line with the labels chosen
     (``_aligned``: ``readings`` come from such spots only) and at their size: the labels of a
     column the gutters did not cut off, too small for dark ink."""
-    if not chosen:
-        return chosen
-    median = median_height(c.reading for c in chosen)
     out = list(chosen)
-    while True:
-        following = max(c.index for c in out) + 1
+    median = median_height(c.reading for c in chosen)
+    while chosen:
         taken = {c.reading.box for c in out}
-        found = next(
-            (
-                r
-                for r in readings
-                if r.box not in taken
-                and any(p.style == "letter" and p.index == following for p in parse_label(r.text))
-                and in_size_band(r.box[3] - r.box[1], median)
-            ),
-            None,
-        )
+        found = _next_letter(out, readings, median, lambda r: r.box not in taken, style)
         if found is None:
-            return out
-        letter = next(p.bare for p in parse_label(found.text) if p.style == "letter" and p.index == following)
-        out.append(_cased(Chosen(found, following, letter), style))
+            break
+        out.append(found)
+    return out
+
+
+def _next_letter(chosen: list[Chosen], readings: list[Reading], median: int, where, style: str) -> Chosen | None:
+    """The first of ``readings`` that reads as the letter after the last of ``chosen``, at
+    the labels' size (``median`` height) and where ``where(reading)`` allows; None when
+    there is none."""
+    following = max(c.index for c in chosen) + 1
+    for reading in readings:
+        letters = [p for p in parse_label(reading.text) if p.style == "letter" and p.index == following]
+        if letters and in_size_band(reading.box[3] - reading.box[1], median) and where(reading):
+            return _cased(Chosen(reading, following, letters[0].bare), style)
+    return None
 
 
 def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bool:
