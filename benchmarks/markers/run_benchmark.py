@@ -4,7 +4,7 @@
     python benchmarks/markers/run_benchmark.py --only synthetic --count 150
     python benchmarks/markers/run_benchmark.py --only soda,plots,speed,sheet
     python benchmarks/markers/run_benchmark.py --only synthetic-dev,soda,plots --count 300
-    python benchmarks/markers/run_benchmark.py --only real --verbose
+    python benchmarks/markers/run_benchmark.py --only real --verbose --gallery /tmp/marker_errors.png
 
 * synthetic: real picture crops with drawn markers (``synthetic_markers.py``), dev and held-out
   ("test") halves; a hit is a detection whose box centre lies in a true box of the same
@@ -42,7 +42,17 @@ from real_data import (
     soda_caption,
     soda_panels,
 )
-from scoring import GLYPH_TYPES, SIZE_BINS, DetectionScores, Tally, as_one_type, score_detections, without_ignored
+from error_gallery import mistakes, write_gallery
+from scoring import (
+    GLYPH_TYPES,
+    SIZE_BINS,
+    DetectionScores,
+    Tally,
+    as_one_type,
+    matches,
+    score_detections,
+    without_ignored,
+)
 from synthetic_markers import generate_set
 
 from panel2patch.captions import parse_caption
@@ -87,15 +97,17 @@ def print_synthetic(split: str, scores: DetectionScores) -> None:
         print("typed as another marker: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in misses.most_common()))
 
 
-def run_real_markers(verbose: bool) -> None:
+def run_real_markers(verbose: bool, gallery: Path | None = None) -> None:
     """Hand-marked markers on the real figures (``real_markers.json``): detections on the
     annotated panels, typed (as the synthetic sets) and regardless of type; first the
     detector alone, then as a run uses it (the printed labels the layout read are excluded,
-    and the caption's marker phrases guide a second search)."""
+    and the caption's marker phrases guide a second search). ``gallery``: write there a
+    sheet of the detector's misses and false detections."""
     kinds = {figure["id"]: figure for figure in panel_kinds()}
     captions = {p.figure: soda_caption(p.figure) for p in soda_panels()}
     captions.update(article_captions())
     layout = get_backend("classical")
+    cells = []
     rows = {(mode, name): (DetectionScores(), DetectionScores())
             for mode in ("detector", "as in runs") for name in ("all", "not tuned on", "tuned on")}
     for figure in marked_figures():
@@ -116,6 +128,8 @@ def run_real_markers(verbose: bool) -> None:
                 typed, untyped = rows[(mode, name)]
                 score_detections(truth, found, typed)
                 score_detections(as_one_type(truth), as_one_type(found), untyped)
+            if gallery is not None and mode == "detector":
+                cells += mistakes(image, truth, found, matches(truth, found), figure["id"].split("/")[-1])
             if verbose and mode == "detector" and (truth or found):
                 hits = score_detections(truth, found)
                 print(f"  {figure['id'].split('/')[-1]}: {hits.overall.tp} / {len(truth)} found, "
@@ -126,6 +140,9 @@ def run_real_markers(verbose: bool) -> None:
         t, u = typed.overall, untyped.overall
         print(f"| {mode} | {name} | {t.tp + t.fn} | {t.precision:.3f} | {t.recall:.3f} | {t.f1:.3f} | "
               f"{u.precision:.3f} | {u.recall:.3f} |")
+    if gallery is not None:
+        write_gallery(cells, gallery)
+        print(f"\n{len(cells)} misses and false detections -> {gallery}")
     typed = rows[("detector", "all")][0]
     print("\ndetector alone, by type:\n\n| type | true | precision | recall |\n|---|---|---|---|")
     for kind in sorted(typed.by_type):
@@ -266,6 +283,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sheet", type=Path, default=RESULTS / "markers_regions.png")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--gallery", type=Path, default=None,
+                        help="with 'real': write a contact sheet of every missed marker and false detection here")
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
     splits = ("dev", "test") if "synthetic" in parts else ("dev",) if "synthetic-dev" in parts else ()
@@ -273,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
         print_synthetic(split, run_synthetic(split, args.count))
     if "real" in parts:
         print("\n### real figures, hand-marked markers (real_markers.json)\n")
-        run_real_markers(args.verbose)
+        run_real_markers(args.verbose, args.gallery)
     if "soda" in parts:
         print("\n### soda_mmqc per-panel marker-type presence\n")
         print("| panels | n | true (panel, type) pairs | precision | recall | F1 |\n|---|---|---|---|---|---|")

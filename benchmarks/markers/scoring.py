@@ -69,33 +69,41 @@ def size_bin(bbox: Sequence[float], work_scale: float) -> str:
     return next(name for low, high, name in SIZE_BINS if low <= side < high)
 
 
+def matches(truth: Sequence[dict], predicted: Sequence[dict]) -> list[tuple[int, int]]:
+    """(predicted index, true index) of each hit: best-scoring detections first, each taking
+    the first unmatched true marker of its type whose box holds its centre."""
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for i in sorted(range(len(predicted)), key=lambda i: -float(predicted[i].get("score", 1.0))):
+        centre = _centre(predicted[i]["bbox"])
+        for j, true in enumerate(truth):
+            if j not in taken and true["type"] == predicted[i]["type"] and _inside(centre, true["bbox"]):
+                taken.add(j)
+                pairs.append((i, j))
+                break
+    return pairs
+
+
 def score_detections(truth: Sequence[dict], predicted: Sequence[dict], scores: DetectionScores | None = None,
                      work_scale: float = 1.0) -> DetectionScores:
     """Add one image's matches to ``scores``; items are dicts with type, bbox, tip, color.
     ``work_scale``: figure to work pixels, for the size breakdown of glyph recall."""
     scores = scores or DetectionScores()
-    used: set[int] = set()
-    order = sorted(range(len(predicted)), key=lambda i: -float(predicted[i].get("score", 1.0)))
-    matched_truth: set[int] = set()
-    for i in order:
-        pred = predicted[i]
-        centre = _centre(pred["bbox"])
-        for j, true in enumerate(truth):
-            if j in matched_truth or true["type"] != pred["type"] or not _inside(centre, true["bbox"]):
-                continue
-            matched_truth.add(j)
-            used.add(i)
-            if true["type"] in GLYPH_TYPES:
-                scores.by_size[(true["type"], size_bin(true["bbox"], work_scale))].tp += 1
-            scores.overall.tp += 1
-            scores.by_type[true["type"]].tp += 1
-            scores.color_agree += int(pred.get("color") == true.get("color"))
-            if true.get("tip") and pred.get("tip"):
-                err = math.dist(true["tip"], pred["tip"])
-                size = max(true["bbox"][2] - true["bbox"][0], true["bbox"][3] - true["bbox"][1], 1)
-                scores.tip_errors.append(err)
-                scores.tip_errors_relative.append(err / size)
-            break
+    pairs = matches(truth, predicted)
+    used = {i for i, _ in pairs}
+    matched_truth = {j for _, j in pairs}
+    for i, j in pairs:
+        pred, true = predicted[i], truth[j]
+        if true["type"] in GLYPH_TYPES:
+            scores.by_size[(true["type"], size_bin(true["bbox"], work_scale))].tp += 1
+        scores.overall.tp += 1
+        scores.by_type[true["type"]].tp += 1
+        scores.color_agree += int(pred.get("color") == true.get("color"))
+        if true.get("tip") and pred.get("tip"):
+            err = math.dist(true["tip"], pred["tip"])
+            size = max(true["bbox"][2] - true["bbox"][0], true["bbox"][3] - true["bbox"][1], 1)
+            scores.tip_errors.append(err)
+            scores.tip_errors_relative.append(err / size)
     for i, pred in enumerate(predicted):
         if i not in used:
             scores.overall.fp += 1
