@@ -67,3 +67,25 @@ def test_thin_white_arrows_on_wide_time_series_panels(shared_data):
     found = find_markers(image, [(0, 425, 1472, 927)])  # row A
     tips_x = sorted(m.tip[0] for m in found if m.type == "arrow" and m.color == "white")
     assert len(tips_x) == 3 and tips_x[2] > 1150, tips_x  # the third, in the 110-min frame
+
+
+def test_lopsided_v_shapes_are_no_arrows(shared_data):
+    """Two strokes meeting at an angle have a one-sided "head": an insect's legs and cerci
+    (ZooKeys 119 g002), the purple arm limbs of pose skeletons drawn over OpenApePose's
+    photographs (fig1, panels 7 and 9). (Two skeleton "arrows" elsewhere in that figure are
+    still reported.)"""
+    import json
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[2] / "benchmarks"
+    sys.path.insert(0, str(bench / "layout"))
+    from real_figures import load_figure
+
+    kinds = json.loads((bench / "markers" / "panel_kinds.json").read_text())["figures"]
+    boxes = {f["id"]: [p["bbox"] for p in f["panels"]] for f in kinds}
+    insects = "articles/pmc_oa_packages/PMC3192425/ZooKeys-119-037-g002.jpg"
+    apes = "articles/elife_meca/2212.00741-OpenApePose.meca.zip::2212.00741/2212.00741v1_fig1.jpg"
+    for figure_id, panels in ((insects, boxes[insects]), (apes, [boxes[apes][6], boxes[apes][8]])):
+        arrows = [m for m in find_markers(load_figure(figure_id), panels) if m.type == "arrow"]
+        assert not arrows, (figure_id, [(m.bbox, m.color) for m in arrows])

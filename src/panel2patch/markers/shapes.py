@@ -237,8 +237,11 @@ def _arrow_towards(s: np.ndarray, t: np.ndarray, length: float, bins: int,
     shaft_mid = float(np.median(mid[: int(bins * 0.45)]))
     if abs(mid[peak] - shaft_mid) > 0.2 * wmax + 1.0:
         return None
-    # Barbs on both sides of the shaft (a "1" or a flag has one).
-    if min(top[peak] - shaft_mid, shaft_mid - bottom[peak]) < 0.3 * wmax:
+    # Barbs on both sides of the shaft (a "1" or a flag has one), nearly balanced: a drawn
+    # head is symmetric, two strokes meeting at an angle (the limbs of a pose skeleton, a
+    # leaf on its stalk) are lopsided. (0.3 let in twice the false arrows on the real
+    # hand-marked figures; 0.4 loses drawn arrows whose heads JPEG blurred unevenly.)
+    if min(top[peak] - shaft_mid, shaft_mid - bottom[peak]) < 0.35 * wmax:
         return None
     # The head tapers from the last of its widest bins: the barbs of a small head blurred by
     # JPEG span a few bins of nearly equal width, and the first of them would put half-way
