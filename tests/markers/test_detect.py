@@ -641,3 +641,14 @@ def test_thin_line_arrows_on_a_panel_shrunk_for_analysis(color, ground):
     found = _whole(jpeg(canvas.finish(), 85))
     for true in truths:
         _assert_found(found, true)
+
+
+@pytest.mark.parametrize("apex,is_arrowhead", [(22.0, False), (40.0, True)])
+def test_a_sliver_sharper_than_an_arrowhead_is_none(apex, is_arrowhead):
+    """A filled wedge opening 22 degrees at its tip is a sliver of picture, not a drawn
+    arrowhead; one opening 40 degrees is."""
+    canvas = drawing.Canvas(textured_panel(seed=12))
+    true = drawing.arrowhead(canvas, (240.0, 160.0), 0.4, 40, "yellow", apex_deg=apex)
+    found = _whole(jpeg(canvas.finish(), 92))
+    hits = [m for m in found if m.type == "arrowhead" and _hit(m, true)]
+    assert bool(hits) == is_arrowhead, [(m.type, m.bbox) for m in found]

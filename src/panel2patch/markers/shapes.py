@@ -89,6 +89,13 @@ def _triangle_angles(tri: np.ndarray) -> list[float]:
     return angles
 
 
+# Sharpest corner of an arrowhead, degrees. Drawn arrowheads open 30-90 degrees at the tip;
+# slivers sharper than this are picture (the dark wedge between a neurite and a gutter, a
+# half-disc cut by a line, a density-plot lobe). 18 let in 6 such on the real hand-marked
+# figures and found no drawn arrowhead more.
+MIN_CORNER = 28.0
+
+
 def fit_arrowhead(blob: Blob, max_corner: float = 125.0, fill_floor: float | None = None) -> GlyphFit | None:
     """A triangle: filled, or outlined with a triangular hole ("open arrowhead"), whose
     widest corner is at most ``max_corner`` degrees."""
@@ -126,7 +133,7 @@ def fit_arrowhead(blob: Blob, max_corner: float = 125.0, fill_floor: float | Non
     if _side_deviation(blob.outer.reshape(-1, 2).astype(np.float64), tri) > 0.09:
         return None
     angles = _triangle_angles(tri)
-    if min(angles) < 18 or max(angles) > max_corner:
+    if min(angles) < MIN_CORNER or max(angles) > max_corner:
         return None
     order = sorted(range(3), key=lambda i: angles[i])
     apex = order[0]
