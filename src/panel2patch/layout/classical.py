@@ -16,7 +16,7 @@ from PIL import Image
 
 from panel2patch.layout.canvas import Canvas, build_canvas
 from panel2patch.layout.config import LayoutConfig
-from panel2patch.layout.geometry import containing
+from panel2patch.layout.geometry import containing, intersects
 from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.image_input import UnusableImage, to_rgb_array
 from panel2patch.layout.label_anchors import prefer_anchored_split
@@ -314,7 +314,7 @@ def _aligned(candidates: list[LabelCandidate], chosen: list[Chosen]) -> list[Lab
         return []
     reach = 0.5 * median_height(c.reading for c in chosen)
     taken = [c.reading.box for c in chosen]
-    free = [c for c in candidates if not any(_overlaps(c.box, box) for box in taken)]
+    free = [c for c in candidates if not any(intersects(c.box, box) for box in taken)]
 
     def in_line(candidate: LabelCandidate, anchors: list[WorkBox]) -> bool:
         x0, y0 = candidate.box[0], candidate.box[1]
@@ -323,10 +323,6 @@ def _aligned(candidates: list[LabelCandidate], chosen: list[Chosen]) -> list[Lab
     first = [c for c in free if in_line(c, taken)]
     second = [c for c in free if c not in first and in_line(c, [c.box for c in first])]
     return first + second
-
-
-def _overlaps(a: WorkBox, b: WorkBox) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _cased(chosen: Chosen, style: str) -> Chosen:
