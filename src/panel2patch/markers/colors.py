@@ -82,9 +82,10 @@ _STROKE_CONTRAST = 25
 
 
 def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
-                 coloured: np.ndarray | None = None) -> dict[int, ClassLayers]:
+                 coloured: np.ndarray | None = None, only: int | None = None) -> dict[int, ClassLayers]:
     """Candidate masks per colour class present; ``allowed`` limits all of them, or, when
-    given, ``coloured`` (a wider area) the ink of the saturated classes."""
+    given, ``coloured`` (a wider area) the ink of the saturated classes. ``only``: just
+    that class's layers."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     low = rgb.min(axis=2)
@@ -101,10 +102,11 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
             outside &= ~_reconstruct_labels(np.where(chromatic, classes, 0), reach & chromatic)
         classes[outside] = 0
     present = np.bincount(classes.ravel(), minlength=len(CLASS_NAMES))
-    ridges = _ridges(rgb, hue, sat, val, low, chroma, allowed)
-    grey = None
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    contrast = grey.astype(np.int16) - cv2.medianBlur(grey, 7)  # grey level over its 7 x 7 median
+    ridges = _ridges(hue, sat, val, low, chroma, contrast, allowed)
     out: dict[int, ClassLayers] = {}
-    for cls in range(1, len(CLASS_NAMES)):
+    for cls in range(1, len(CLASS_NAMES)) if only is None else (only,):
         if present[cls] < 12:
             continue
         line = ridges == cls
@@ -115,9 +117,6 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
         elif cls == BLACK:
             pure = (ink & (val <= PURE_BLACK)).astype(np.uint8)
         if cls in (WHITE, BLACK):
-            if grey is None:
-                grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-                contrast = grey.astype(np.int16) - cv2.medianBlur(grey, 7).astype(np.int16)
             faint = ((low >= _STROKE_WHITE) & (chroma <= 60) & (contrast >= _STROKE_CONTRAST)) if cls == WHITE \
                 else ((val <= _STROKE_BLACK) & (contrast <= -_STROKE_CONTRAST))
         else:
@@ -140,17 +139,16 @@ _RIDGE_CHROMA = 20
 _RIDGE_GREY = 25
 
 
-def _ridges(rgb: np.ndarray, hue: np.ndarray, sat: np.ndarray, val: np.ndarray, low: np.ndarray,
-            chroma: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+def _ridges(hue: np.ndarray, sat: np.ndarray, val: np.ndarray, low: np.ndarray, chroma: np.ndarray,
+            grey_ridge: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
     """Per-pixel class of thin drawn lines (uint8, 0 = none), found as ridges, not levels.
+    ``grey_ridge``: the grey level less its 7 x 7 median (int16).
 
     JPEG keeps colour at half resolution: a one- or two-pixel coloured line keeps its hue but
     loses half its saturation, falling below the ink limits. It still stands out from its
     neighbourhood, which a 7 x 7 median (wider than the line) stands for."""
     chroma8 = np.clip(chroma, 0, 255).astype(np.uint8)
     chroma_ridge = chroma8.astype(np.int16) - cv2.medianBlur(chroma8, 7)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    grey_ridge = grey.astype(np.int16) - cv2.medianBlur(grey, 7)
     out = np.zeros(hue.shape, np.uint8)
     coloured = (chroma_ridge >= _RIDGE_CHROMA) & (sat >= _STROKE_SATURATION) & (chroma >= _STROKE_CHROMA) \
         & (val >= _STROKE_VALUE)

@@ -101,7 +101,7 @@ def _panel_markers(rgb: np.ndarray, box: Box, index: int, config: MarkerConfig) 
     work = crop if scale >= 1.0 else cv2.resize(
         crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))),
         interpolation=cv2.INTER_AREA)
-    # A panel shrunk to half or less thins its one- and two-pixel lines to a blended grey:
+    # A panel shrunk for analysis thins its one- and two-pixel lines to a blended grey:
     # the same shrink of its lightest and darkest pixels (max / min over each shrunk
     # pixel's footprint) keeps them at full strength, for the thin-line arrow test.
     lines = _extremes(crop, work.shape[:2], scale) if scale <= _THIN_LINE_SCALE else None
@@ -179,7 +179,7 @@ def _thin_line_arrows(lines: tuple[np.ndarray, np.ndarray], search: np.ndarray, 
     (``_extremes``), judged on that image."""
     out: list[Found] = []
     for image, cls in ((lines[0], WHITE), (lines[1], BLACK)):
-        layers = class_layers(image, search, coloured).get(cls)
+        layers = class_layers(image, search, coloured, only=cls).get(cls)
         if layers is None or layers.stroke is None:
             continue
         grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
