@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -378,7 +380,9 @@ def _extend_along_the_grid(chosen: list[Chosen], readings: list[Reading], style:
     return out
 
 
-def _next_letter(chosen: list[Chosen], readings: list[Reading], median: int, where, style: str) -> Chosen | None:
+def _next_letter(
+    chosen: list[Chosen], readings: list[Reading], median: int, where: Callable[[Reading], bool], style: str
+) -> Chosen | None:
     """The first of ``readings`` that reads as the letter after the last of ``chosen``, at
     the labels' size (``median`` height) and where ``where(reading)`` allows; None when
     there is none."""
