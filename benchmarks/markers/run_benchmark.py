@@ -14,6 +14,9 @@
 * soda: per-panel marker-type presence on the soda_mmqc figures (human labels of which
   marker types each panel shows); F1 over (panel, type) pairs, micrograph panels first.
 * plots: markers reported on panels we marked plot, diagram or table (should be none).
+* radiology: markers reported on the 200 MedPix CT/MR slices, none of which carries a drawn
+  marker (checked by eye on contact sheets): every one is false. Split dev / test as the
+  synthetic sets (which draw markers on the same slices); ``radiology-dev`` scores dev only.
 * speed: per real figure, Pillow decode and ``find_markers`` on its panels, timed side by
   side in one process; median per-figure ratio.
 * sheet: a contact sheet of region crops with their caption text for real figures.
@@ -34,6 +37,7 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from real_data import (
+    DATA_ROOT,
     article_captions,
     load_figure,
     marked_figures,
@@ -53,7 +57,7 @@ from scoring import (
     score_detections,
     without_ignored,
 )
-from synthetic_markers import generate_set
+from synthetic_markers import generate_set, split_of
 
 from panel2patch.captions import parse_caption
 from panel2patch.layout import get_backend
@@ -212,6 +216,30 @@ def run_plots(verbose: bool) -> None:
             print(f"  {n} on {fid} panel {index}: {types}")
 
 
+MEDPIX = DATA_ROOT / "classification" / "medpix_ct_mr" / "images"
+
+
+def run_radiology(splits: tuple[str, ...], verbose: bool) -> None:
+    """False markers on marker-free radiology slices (the whole slice is the panel)."""
+    print("| split | slices | markers (all false) | per slice | slices with any | by type |\n|---|---|---|---|---|---|")
+    for split in splits:
+        paths = [p for p in sorted(MEDPIX.glob("*.png")) if split_of(p.name) == split]
+        found: list[tuple[str, str, str]] = []
+        with_any = 0
+        for path in paths:
+            with Image.open(path) as image:
+                rgb = image.convert("RGB")
+            markers = find_markers(rgb, [(0, 0, rgb.width, rgb.height)])
+            with_any += bool(markers)
+            found += [(path.name, m.type, m.color) for m in markers]
+        kinds = Counter(f"{kind} {color}" for _, kind, color in found)
+        print(f"| {split} | {len(paths)} | {len(found)} | {len(found) / max(1, len(paths)):.3f} | {with_any} | "
+              f"{', '.join(f'{k} {n}' for k, n in kinds.most_common())} |")
+        if verbose:
+            for name, kind, color in found:
+                print(f"  {split} {name}: {kind} {color}")
+
+
 def run_speed(repeats: int) -> None:
     """Decode and ``find_markers`` alternately per figure, best of ``repeats`` each, in wall
     clock and in CPU time of this process (the CPU ratio is steadier on a shared machine)."""
@@ -276,9 +304,9 @@ class _Panel:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="marker benchmark")
-    parser.add_argument("--only", default="synthetic,real,soda,plots,speed,sheet",
+    parser.add_argument("--only", default="synthetic,real,soda,plots,radiology,speed,sheet",
                         help="comma-separated parts: synthetic (dev and test), synthetic-dev, real, soda, "
-                             "plots, speed, sheet")
+                             "plots, radiology (dev and test), radiology-dev, speed, sheet")
     parser.add_argument("--count", type=int, default=300, help="synthetic samples per split")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sheet", type=Path, default=RESULTS / "markers_regions.png")
@@ -300,6 +328,10 @@ def main(argv: list[str] | None = None) -> None:
     if "plots" in parts:
         print("\n### markers reported per panel kind (real article figures)\n")
         run_plots(args.verbose)
+    radiology = ("dev", "test") if "radiology" in parts else ("dev",) if "radiology-dev" in parts else ()
+    if radiology:
+        print("\n### markers reported on marker-free radiology slices (MedPix CT / MR)\n")
+        run_radiology(radiology, args.verbose)
     if "speed" in parts:
         print("\n### speed (find_markers on the annotated panels vs. decoding the file)\n")
         run_speed(args.repeats)

@@ -56,7 +56,7 @@ class Sample:
     jpeg_quality: int | None = None
 
 
-def _split_of(figure_id: str) -> str:
+def split_of(figure_id: str) -> str:
     return "dev" if int(hashlib.sha1(figure_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
@@ -77,13 +77,13 @@ def picture_sources(split: str) -> tuple[list[Source], list[Source]]:
             if (figure["id"], tuple(panel["bbox"])) in _EXCLUDE_PANELS:
                 continue
             if panel["kind"] == "image" and min(x1 - x0, y1 - y0) >= 100 \
-                    and _split_of(f"{figure['id']}#{index}") == split:
+                    and split_of(f"{figure['id']}#{index}") == split:
                 panels.append((figure["id"], tuple(panel["bbox"])))
     slices: list[Source] = []
     medpix = DATA_ROOT / "classification" / "medpix_ct_mr" / "images"
     if medpix.is_dir():
         slices = [("classification/medpix_ct_mr/images/" + path.name, None)
-                  for path in sorted(medpix.glob("*.png")) if _split_of(path.name) == split]
+                  for path in sorted(medpix.glob("*.png")) if split_of(path.name) == split]
     return panels, slices
 
 

@@ -652,3 +652,29 @@ def test_a_sliver_sharper_than_an_arrowhead_is_none(apex, is_arrowhead):
     found = _whole(jpeg(canvas.finish(), 92))
     hits = [m for m in found if m.type == "arrowhead" and _hit(m, true)]
     assert bool(hits) == is_arrowhead, [(m.type, m.bbox) for m in found]
+
+
+def _bright_teardrop(panel: Image.Image, length: float, width: float, angle: float) -> Image.Image:
+    """A soft-edged white structure that narrows to a 3 px tail, widens gradually to
+    ``width`` at 72% of its length and tapers to a point (a rib's cortex or a contrast-filled
+    vessel on a CT slice)."""
+    c, s = math.cos(angle), math.sin(angle)
+    profile = [(0.0, 3.0), (0.3, 3.0), (0.72, width), (1.0, 1.0)]
+    upper = [(f * length - length / 2, w / 2) for f, w in profile]
+    outline = upper + [(x, -y) for x, y in reversed(upper)]
+    mask = Image.new("L", panel.size, 0)
+    ImageDraw.Draw(mask).polygon([(210 + x * c - y * s, 160 + x * s + y * c) for x, y in outline], fill=255)
+    alpha = np.asarray(mask.filter(ImageFilter.GaussianBlur(0.8)))[:, :, None] / 255.0
+    return Image.fromarray((np.asarray(panel) * (1 - alpha) + 250 * alpha).astype(np.uint8))
+
+
+@pytest.mark.parametrize("seed, length, width, angle", [(0, 40.0, 12.0, 0.3), (1, 30.0, 10.0, 1.2),
+                                                        (2, 50.0, 15.0, 2.5)])
+def test_bright_teardrop_of_the_picture_is_not_an_arrow(seed, length, width, angle):
+    """Widening gradually from a thin tail, a bright structure has no head's back: not an
+    arrow. A drawn white arrow of the same length beside it still is."""
+    canvas = drawing.Canvas(_bright_teardrop(textured_panel(seed=seed, mean=60.0), length, width, angle))
+    true = drawing.arrow(canvas, (330.0, 80.0), angle + 0.5, length, "white")
+    found = _whole(jpeg(canvas.finish(), 85))
+    _assert_found(found, true)
+    assert not [m for m in found if m.type == "arrow" and not _hit(m, true)], [(m.type, m.bbox) for m in found]
