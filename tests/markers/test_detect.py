@@ -678,3 +678,27 @@ def test_bright_teardrop_of_the_picture_is_not_an_arrow(seed, length, width, ang
     found = _whole(jpeg(canvas.finish(), 85))
     _assert_found(found, true)
     assert not [m for m in found if m.type == "arrow" and not _hit(m, true)], [(m.type, m.bbox) for m in found]
+
+
+def _head_slice(size: tuple[int, int] = (400, 440), seed: int = 3) -> Image.Image:
+    """A CT-like head slice: a textured brain inside a bright skull ring, on empty black ground."""
+    width, height = size
+    brain = np.asarray(textured_panel(width, height, seed=seed, mean=110.0))
+    inside, ring = Image.new("L", size, 0), Image.new("L", size, 0)
+    box = (40, 30, width - 40, height - 30)
+    ImageDraw.Draw(inside).ellipse(box, fill=255)
+    ImageDraw.Draw(ring).ellipse(box, outline=255, width=7)
+    alpha = np.asarray(inside.filter(ImageFilter.GaussianBlur(1.0)))[:, :, None] / 255.0
+    bone = np.asarray(ring.filter(ImageFilter.GaussianBlur(0.8)))[:, :, None] / 255.0
+    pixels = brain * alpha * (1 - bone) + 245 * bone
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def test_round_silhouette_of_a_scan_on_empty_ground_is_not_a_circle():
+    """The skull of a head slice outlines the picture itself; a circle drawn inside it is a
+    marker."""
+    canvas = drawing.Canvas(_head_slice())
+    true = drawing.ellipse(canvas, (240, 110, 310, 170), "white", 2.0)
+    found = _whole(canvas.finish())
+    circles = [m.bbox for m in found if m.type == "circle"]
+    assert len(circles) == 1 and max(abs(a - b) for a, b in zip(circles[0], true.bbox)) <= 4, circles

@@ -808,12 +808,16 @@ def _flat_ink(pixels: np.ndarray, color: str | None) -> bool:
     return float(np.percentile(chroma, 75)) >= 60 and spread <= 0.45  # JPEG slack, as in overlay_evidence
 
 
+# A round outline spanning this share of the panel both ways may be a silhouette.
+_SILHOUETTE_SPAN = 0.6
+
+
 def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False, joined: bool = True) -> bool:
     """An outline around a whole picture (its frame), or too large to mark a detail.
 
     Just outside a frame lies the page (white or flat gutter) on most of its length; just
-    outside a zoom box lies more of the picture. Pictures are rectangles: a ``round_``
-    outline (an ellipse) is never a frame, whatever lies around it. A ``joined`` outline (one
+    outside a zoom box lies more of the picture. A ``round_`` outline (an ellipse) frames no
+    picture, but may be the silhouette of a round subject on empty ground. A ``joined`` outline (one
     ring of ink, not scattered dashes) with page around it is still a zoom box when it is too
     small to frame a picture (``_holds_picture``); scattered dashes on a page are more often
     lettering (the digits of a table cell)."""
@@ -821,18 +825,16 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
     x0, y0, x1, y1 = bbox
     if (x1 - x0) > ctx.max_outline_fraction * width and (y1 - y0) > ctx.max_outline_fraction * height:
         return True
+    bands = _bands_around(bbox, ctx.grey)
     if round_:
-        return False
+        # Pictures are rectangles, but what they show can be round: a head or a trunk on the
+        # empty ground of a CT or MR slice outlines itself. Spanning most of the panel both
+        # ways, with empty ground on three sides, it is the picture's silhouette.
+        if (x1 - x0) < _SILHOUETTE_SPAN * width or (y1 - y0) < _SILHOUETTE_SPAN * height:
+            return False
+        return sum(band is None or band.size == 0 or _is_empty_ground(band) for band in bands) >= 3
     if _corner_inset(bbox, ctx):
         return True
-    gap, depth = 3, 3
-    # Bands just outside the top, bottom, left and right sides (None: the panel edge).
-    bands = [
-        ctx.grey[y0 - gap - depth:y0 - gap, x0:x1] if y0 - gap - depth >= 0 else None,
-        ctx.grey[y1 + gap:y1 + gap + depth, x0:x1] if y1 + gap + depth <= height else None,
-        ctx.grey[y0:y1, x0 - gap - depth:x0 - gap].T if x0 - gap - depth >= 0 else None,
-        ctx.grey[y0:y1, x1 + gap:x1 + gap + depth].T if x1 + gap + depth <= width else None,
-    ]
     page = [band is None or band.size == 0 or _is_page(band, ctx.margin_level) for band in bands]
     # Three sides on the page, or two opposite ones (a strip of a stacked blot, a picture
     # in a row of pictures); a zoom box has picture on at least three sides.
@@ -910,6 +912,27 @@ def _holds_picture(bbox: tuple[int, int, int, int], ctx: Context) -> bool:
         if inside >= 0.6 * (px1 - px0) * (py1 - py0):
             return True
     return False
+
+
+def _bands_around(bbox: tuple[int, int, int, int], grey: np.ndarray, gap: int = 3,
+                  depth: int = 3) -> list[np.ndarray | None]:
+    """Bands of ``depth`` lines just outside (``gap`` away from) the top, bottom, left and
+    right sides of ``bbox``, each with its lines as rows (None: past the panel's edge)."""
+    height, width = grey.shape
+    x0, y0, x1, y1 = bbox
+    return [
+        grey[y0 - gap - depth:y0 - gap, x0:x1] if y0 - gap - depth >= 0 else None,
+        grey[y1 + gap:y1 + gap + depth, x0:x1] if y1 + gap + depth <= height else None,
+        grey[y0:y1, x0 - gap - depth:x0 - gap].T if x0 - gap - depth >= 0 else None,
+        grey[y0:y1, x1 + gap:x1 + gap + depth].T if x1 + gap + depth <= width else None,
+    ]
+
+
+def _is_empty_ground(band: np.ndarray) -> bool:
+    """Most of a band is nearly constant across it, whatever its level: page, or the empty
+    ground around a scan (a picture's texture, even a dark one, varies more)."""
+    flat = (band.max(axis=0).astype(np.int16) - band.min(axis=0)) <= 12
+    return float(flat.mean()) >= 0.7
 
 
 def _is_page(band: np.ndarray, margin_level: float) -> bool:
