@@ -45,3 +45,28 @@ def test_a_word_of_one_size_stays_whole() -> None:
     # the same line with text as tall as the label: a word ("B 0.027"), not a label
     image, (x0, _, x1, _) = _label_beside_tick(tick_size=34)
     assert not [b for b in _boxes(image) if abs(b[0] - x0) <= 3 and abs(b[2] - x1) <= 3]
+
+
+def _tall_figure_with_small_labels() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Two columns by four rows of framed plots, 580 x 1100 px, each labelled with an 8-px
+    bold capital at its top-left corner (a tall eLife supplement rendered 600 px wide: the
+    labels of a figure as narrow as a square one of 800 px, under a floor of 0.008 of the
+    longer side)."""
+    image = Image.new("RGB", (580, 1100), "white")
+    draw = ImageDraw.Draw(image)
+    labels = []
+    for i, letter in enumerate("ABCDEFGH"):
+        row, col = divmod(i, 2)
+        x, y = 20 + col * 290, 30 + row * 270
+        draw.rectangle([x + 40, y + 30, x + 260, y + 230], outline="black", width=1)
+        draw.text((x, y), letter, fill="black", font=_font(9), stroke_width=1, stroke_fill="black")
+        labels.append(draw.textbbox((x, y), letter, font=_font(9), stroke_width=1))
+    return np.asarray(image), labels
+
+
+def test_small_labels_of_a_tall_figure_are_candidates() -> None:
+    image, labels = _tall_figure_with_small_labels()
+    assert max(b[3] - b[1] for b in labels) <= 9
+    boxes = _boxes(image)
+    found = [lab for lab in labels if any(abs(b[0] - lab[0]) <= 2 and abs(b[1] - lab[1]) <= 3 for b in boxes)]
+    assert len(found) == len(labels), (labels, boxes)

@@ -30,6 +30,9 @@ CASES = [
     # no guillotine layout: column D's gaps line up with the gutters beside it, row H sits
     # beside the top of the tall box plots I (cut straight across: ImageCLEF 0.50)
     ("figures/soda_mmqc/10.1038_s44318-025-00409-0/content/1/content/44318_2025_409_fig1_html.png", list("ABCDEFGHIJ")),
+    # the label-height floor follows the figure's mean side, not its longer one (a taller
+    # than wide figure was cut into 8 pieces with no label read)
+    ("articles/pmc_oa_packages/PMC3003633/1475-2859-9-89-1.jpg", list("ABC")),
 ]
 
 

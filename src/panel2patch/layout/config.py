@@ -22,8 +22,9 @@ class LayoutConfig:
     min_panel_area_fraction: float = 0.008
     # Figures whose longer side is below this many pixels are returned as one panel.
     min_figure_side: int = 24
-    # Panel-label candidates: glyph height bounds as fractions of the longer side of the
-    # work image (and at least ``label_min_height_px`` work pixels: 5 keeps the 7-px
+    # Panel-label candidates: glyph height at most a fraction of the longer side of the
+    # work image, at least 0.008 of its mean side (``label_hits``) and at least
+    # ``label_min_height_px`` work pixels (5 keeps the 7-px
     # labels of small renders; scored on the dev figures shrunk to 60%, 0.71 vs 0.67).
     label_min_height_px: int = 5
     label_max_height_fraction: float = 0.06

@@ -9,6 +9,8 @@ in tight rows or columns of equal words the way axis tick labels do.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import cv2
@@ -17,6 +19,7 @@ import numpy as np
 from panel2patch.layout.canvas import Canvas, connected_boxes
 from panel2patch.layout.gutters import WorkBox
 
+LABEL_MIN_HEIGHT_FRACTION = 0.008  # of the mean side (square root of the area), work pixels
 DARK_AREA_FOR_LIGHT_TEXT = 0.02  # look for light glyphs only if this share of pixels is dark
 MAX_GLYPHS = 5
 MAX_HEAD_GLYPHS = 3  # a label run into following text: at most this many glyphs ("(a)")
@@ -74,7 +77,10 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool =
     serif type, whose one-pixel strokes never reach the dark-ink level) - a second
     look for figures where the first found no label sequence."""
     cfg = canvas.config
-    h_min = max(cfg.label_min_height_px, round(0.008 * canvas.long_side))
+    # The floor scales with the figure's mean side, not its longer one: a tall figure of
+    # two columns by four rows has the labels of a narrow one (eLife 30274 fig2-figsupp1,
+    # 579 x 1100 work pixels: its 8-px labels fell under a floor of 9).
+    h_min = max(cfg.label_min_height_px, round(LABEL_MIN_HEIGHT_FRACTION * math.sqrt(canvas.width * canvas.height)))
     h_max = max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
     gray_sums = canvas.gray_sums
     if thin:
