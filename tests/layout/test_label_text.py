@@ -21,6 +21,8 @@ from panel2patch.layout.label_text import (
         ("(iv)", "roman", 3, "iv"),
         ("3", "digit", 2, "3"),
         ("中A", "letter", 0, "A"),  # the recogniser's stray CJK is dropped
+        ("b)P.", "letter", 1, "b"),  # "b) P. areolatus": a label run into italic text
+        ("(f)Lgibbus", "letter", 5, "f"),
     ],
 )
 def test_parse_label_accepts_every_style(text: str, style: str, index: int, bare: str) -> None:
@@ -30,6 +32,12 @@ def test_parse_label_accepts_every_style(text: str, style: str, index: int, bare
 @pytest.mark.parametrize("text", ["", "Gene", "0.5", "p<0.05", "(a", "A1", "99"])
 def test_parse_label_rejects_words_and_numbers(text: str) -> None:
     assert not [p for p in parse_label(text) if p.style == "letter" and len(p.bare) == 1 and text.isalpha()]
+
+
+@pytest.mark.parametrize(("text", "letters"), [("b)P.", ["b"]), ("ab)cd", []), ("b.P", []), ("b)1", [])])
+def test_text_run_on_after_a_closing_parenthesis(text: str, letters: list) -> None:
+    """Only one letter (or number) before the ")", and words after it."""
+    assert [p.bare for p in parse_label(text) if p.style == "letter"] == letters
 
 
 def _row(texts: list[str], height: int = 14, step: int = 200) -> list[Reading]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from panel2patch.layout.gutters import WorkBox
 
 _WRAPPED = re.compile(r"^[(\[]?([A-Za-z]{1,4}|[0-9]{1,2}|\|)[)\].:,]?$")
+# a label closed by ")" and run into the text after it, read as one word: "b)P. areolatus"
+_RUN_ON = re.compile(r"^\(?([A-Za-z]|[0-9]{1,2})\)[A-Za-z].*$")
 # a letter and its part: "Ai", "(Aii)", "A-iii", "a.2", "B1"
 _PART = re.compile(r"^[(\[]?([A-Za-z])[-.]?(i{1,3}|iv|vi{0,3}|I{1,3}|IV|VI{0,3}|[1-9])[)\].:,]?$")
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
@@ -53,7 +55,7 @@ class Parsed:
 def parse_label(text: str) -> list[Parsed]:
     """Every way ``text`` can be read as a panel label (letters may also be roman numerals)."""
     text = "".join(ch for ch in text if ch.isascii() and not ch.isspace())
-    match = _WRAPPED.match(text)
+    match = _WRAPPED.match(text) or _RUN_ON.match(text)
     if not match:
         return []
     core = match.group(1)
