@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -61,6 +61,10 @@ ONE_ROUND_PIECES = 2 * FIRST_ROUND  # gutter pieces beyond which every candidate
 THIN_SINGLE_TEXT_HEIGHT = 7
 THIN_SINGLE_READS = 6
 THIN_HOLE_READS = 2  # thin-stroke candidates of the labels' size read per hole in the sequence
+CORNER_READS = 4  # candidates below the limit read because they sit at a gutter piece's corner
+CORNER_REACH = 1.5
+CORNER_DEPTH = 4  # ... looked for among this many times the limit of best-ranked candidates
+CORNER_FIRST_ROUND = 2  # ... of which the first round reads this many
 TRAILING_READS = 2  # ... and those in line with the labels read, for letters after the last
 
 
@@ -137,9 +141,15 @@ class ClassicalBackend:
         limit = min(cfg.max_label_candidates, limit)
         if cfg.label_reader == "none":
             return None, []
-        found = find_label_candidates(canvas, limit + round(HOLE_ROUND * limit))
+        ranked = find_label_candidates(canvas, CORNER_DEPTH * limit)
+        found = ranked[: limit + round(HOLE_ROUND * limit)]
         candidates, reserve = found[:limit], found[limit:]
-        style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces)
+        # labels sit at their panel's corner: those ranked below the limit there are read too
+        # (a few of them in the first round, which otherwise ends the search when its best
+        # few candidates read like no label: tick digits of a busy plot can outrank labels)
+        corner = _at_piece_corners(ranked[limit:], piece_boxes)[:CORNER_READS]
+        candidates += corner
+        style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces, corner[:CORNER_FIRST_ROUND])
         if style is None and (spots := expected_spots(partial_letters(readings), piece_boxes)):
             # too many letters missed for a sequence: read the rest where those read sit
             readings = readings + self._read_spots(rgb, canvas, spots)
@@ -186,14 +196,16 @@ class ClassicalBackend:
         return style, hits
 
     def _read_in_rounds(
-        self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate], pieces: int
+        self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate], pieces: int,
+        corner: Sequence[LabelCandidate] = (),
     ) -> tuple[str | None, list, list[Reading]]:
-        """(style, chosen labels, every reading). A few candidates first, the rest only
-        when the first round leaves the label sequence possibly incomplete (most figures
-        either show no label-like text at all or have their few labels among the best)."""
+        """(style, chosen labels, every reading). A few candidates first (and ``corner``,
+        ranked lower but placed like labels), the rest only when the first round leaves the
+        label sequence possibly incomplete (most figures either show no label-like text at
+        all or have their few labels among the best)."""
         if not candidates:
             return None, [], []
-        first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND]
+        first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND] + list(corner)
         if pieces > ONE_ROUND_PIECES:
             # the first round cannot label every piece, so it ends the reading only when
             # none of its candidates reads like a label; figures cut into this many
@@ -241,6 +253,20 @@ class ClassicalBackend:
             label_bbox=None if hit.inferred else canvas.to_original(hit.box, width, height),
             score=round(min(1.0, max(0.5, hit.confidence)), 3),
         )
+
+
+def _at_piece_corners(found: list[LabelCandidate], piece_boxes: list[WorkBox]) -> list[LabelCandidate]:
+    """Candidates at the top-left corner of a gutter piece: from a label height outside it
+    to ``CORNER_REACH`` label heights inside (none when the gutters found one piece)."""
+    if len(piece_boxes) < 2:
+        return []
+
+    def at_corner(c: LabelCandidate) -> bool:
+        h = c.height
+        return any(p[0] - h <= c.box[0] <= p[0] + CORNER_REACH * h and p[1] - h <= c.box[1] <= p[1] + CORNER_REACH * h
+                   for p in piece_boxes)
+
+    return [c for c in found if at_corner(c)]
 
 
 def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> np.ndarray:
