@@ -93,3 +93,29 @@ def test_part_labels_out_of_reading_order_keep_the_label_split() -> None:
     hits = [_hit("A2", 0, 14, 14), _hit("A1", 0, 314, 14)]
     regions = [((10, 10, 300, 200), hits[0]), (pieces[2], hits[1])]
     assert prefer_gutter_split(pieces, regions, hits, "upper") == regions
+
+
+def _two_labels_over_four_pieces(offset: int) -> tuple[list, list, list]:
+    """A and B read over pieces of like area: a blot (A) above a blot strip, and two bar
+    charts (B and the one beside it), whose tops are ``offset`` px apart (elife-30274
+    fig1 at 600 px: the second chart's title pushes it down)."""
+    pieces = [(2, 2, 270, 111), (275, 2, 438, 182), (447, 2 + offset, 598, 181), (23, 116, 270, 176)]
+    hits = [_hit("A", 0, 4, 4), _hit("B", 1, 278, 4)]
+    regions = [((2, 2, 270, 182), hits[0]), ((275, 2, 598, 182), hits[1])]
+    return pieces, regions, hits
+
+
+def test_labelled_regions_stay_when_the_gutter_pieces_are_no_grid() -> None:
+    from panel2patch.layout.label_repair import prefer_gutter_split
+
+    pieces, regions, hits = _two_labels_over_four_pieces(offset=17)
+    assert prefer_gutter_split(pieces, regions, hits, "upper") == regions
+
+
+def test_gutter_pieces_aligned_in_rows_name_the_labels_not_read() -> None:
+    from panel2patch.layout.label_repair import prefer_gutter_split
+
+    pieces, regions, hits = _two_labels_over_four_pieces(offset=0)
+    pieces[3] = (2, 116, 270, 181)  # the strip's left edge on the blot's
+    out = prefer_gutter_split(pieces, regions, hits, "upper")
+    assert [hit.text for _, hit in out] == ["A", "B", "C", "D"]

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import statistics
 from itertools import pairwise
 
 from panel2patch.layout.canvas import Canvas
@@ -24,6 +25,7 @@ from panel2patch.layout.splitting import split_unlabeled
 
 Region = tuple[WorkBox, LabelHit | None]
 GRID_AREA_RATIO = 0.4  # pieces of a regular grid differ in area by less than this factor
+GRID_ALIGNMENT = 0.05  # ... and line up their top or left edges within this share of their size
 
 
 def label_text(index: int, style: str | None) -> str | None:
@@ -152,7 +154,7 @@ def prefer_gutter_split(
     top = max(present, default=-1)
     holes = any(i not in present for i in range(top + 1))
     areas = [(p[2] - p[0]) * (p[3] - p[1]) for p in parts]
-    regular = min(areas) >= GRID_AREA_RATIO * max(areas)
+    regular = min(areas) >= GRID_AREA_RATIO * max(areas) and _on_a_grid(parts)
     if any(parse_part(hit.text) is not None for hit in hits):
         return _split_with_parts(parts, owner, regular) or regions
     in_order = all(part_index == hit.index for part_index, hit in owner.items())
@@ -167,6 +169,19 @@ def prefer_gutter_split(
         else:
             out.append((part, None))
     return out
+
+
+def _on_a_grid(parts: list[WorkBox]) -> bool:
+    """Every piece shares its top edge or its left edge with another (within
+    ``GRID_ALIGNMENT`` of the median piece height or width): rows and columns of a grid.
+    Pieces of like area can still be a blot strip under a blot, beside two bar charts
+    offset by their titles, which labelled A and B are two panels, not four."""
+    tol_y = GRID_ALIGNMENT * statistics.median(p[3] - p[1] for p in parts)
+    tol_x = GRID_ALIGNMENT * statistics.median(p[2] - p[0] for p in parts)
+    return all(
+        any(j != k and (abs(q[1] - p[1]) <= tol_y or abs(q[0] - p[0]) <= tol_x) for j, q in enumerate(parts))
+        for k, p in enumerate(parts)
+    )
 
 
 def _split_with_parts(parts: list[WorkBox], owner: dict[int, LabelHit], regular: bool) -> list[Region] | None:
