@@ -702,3 +702,15 @@ def test_round_silhouette_of_a_scan_on_empty_ground_is_not_a_circle():
     found = _whole(canvas.finish())
     circles = [m.bbox for m in found if m.type == "circle"]
     assert len(circles) == 1 and max(abs(a - b) for a, b in zip(circles[0], true.bbox)) <= 4, circles
+
+
+@pytest.mark.parametrize("kind, size, color", [("circle", 16, "red"), ("circle", 20, "blue"), ("circle", 24, "yellow"),
+                                               ("box", 16, "red"), ("box", 18, "blue")])
+def test_small_ring_is_a_circle_and_small_square_a_box(kind, size, color):
+    """A 16-24 px ring of a thin line on a dark picture (a diffraction spot ringed in red)
+    after JPEG is a circle; a square of that size is a box."""
+    canvas = drawing.Canvas(textured_panel(220, 180, seed=4, mean=50.0))
+    bbox = (100.0, 70.0, 100.0 + size, 70.0 + size)
+    true = (drawing.ellipse if kind == "circle" else drawing.box)(canvas, bbox, color, 1.5)
+    found = _whole(jpeg(canvas.finish(), 85))
+    assert [m.type for m in found if _hit(m, true)] == [kind], [(m.type, m.bbox) for m in found]

@@ -52,10 +52,16 @@ def fit_outline(blob: Blob, dashed: bool = False) -> OutlineFit | None:
     if rect_fill >= 0.9 and tilt <= 12:
         box_score = 0.5 + 0.5 * min(1.0, (rect_fill - 0.9) / 0.08) * (1.0 - tilt / 24)
     if len(outer) >= 5:
+        # The contour runs through the outermost pixels' centres: the ellipse and rectangle
+        # fitted to it are a pixel narrower than the blob whose pixels ``filled_area``
+        # counts. Measured with that pixel back, a 14-20 px ring fills its ellipse (not by
+        # 1.1) and not its rectangle like a box. (The box test keeps the plain measure: a
+        # small square's corners, rounded by JPEG, would fill the wider rectangle like a ring.)
         (_ecx, _ecy), (ea, eb), _ = cv2.fitEllipse(outer)
-        ellipse_area = math.pi * ea * eb / 4.0
+        ellipse_area = math.pi * (ea + 1) * (eb + 1) / 4.0
         ratio = blob.filled_area / max(ellipse_area, 1.0)
-        if 0.9 <= ratio <= 1.08 and 0.7 <= rect_fill <= 0.86:
+        ring_fill = blob.filled_area / max((rw + 1) * (rh + 1), 1.0)
+        if 0.9 <= ratio <= 1.08 and 0.7 <= ring_fill <= 0.86:
             circle_score = 0.5 + 0.5 * (1.0 - min(1.0, abs(1.0 - ratio) / 0.1))
     if box_score == 0 and circle_score == 0:
         return None
