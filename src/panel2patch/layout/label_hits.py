@@ -10,7 +10,6 @@ in tight rows or columns of equal words the way axis tick labels do.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 import cv2
@@ -78,8 +77,8 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool =
     look for figures where the first found no label sequence."""
     cfg = canvas.config
     # The floor scales with the figure's mean side, not its longer one: a tall figure of
-    # two columns by four rows has the labels of a narrow one (eLife 30274 fig2-figsupp1,
-    # 579 x 1100 work pixels: its 8-px labels fell under a floor of 9).
+    # two columns by four rows has the labels of a narrow one (eLife 30274 fig2-figsupp2 at
+    # 600 x 1140: none of its 8 labels read under a floor of 9 work pixels, 7 above 8).
     h_min = max(cfg.label_min_height_px, round(LABEL_MIN_HEIGHT_FRACTION * math.sqrt(canvas.width * canvas.height)))
     h_max = max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
     gray_sums = canvas.gray_sums

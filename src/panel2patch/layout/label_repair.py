@@ -174,8 +174,8 @@ def prefer_gutter_split(
 def _on_a_grid(parts: list[WorkBox]) -> bool:
     """Every piece shares its top edge or its left edge with another (within
     ``GRID_ALIGNMENT`` of the median piece height or width): rows and columns of a grid.
-    Pieces of like area can still be a blot strip under a blot, beside two bar charts
-    offset by their titles, which labelled A and B are two panels, not four."""
+    Pieces of like area need not be one: a blot with a blot strip under it, beside two bar
+    charts offset by a title, labelled A and B, are two panels, not four."""
     tol_y = GRID_ALIGNMENT * statistics.median(p[3] - p[1] for p in parts)
     tol_x = GRID_ALIGNMENT * statistics.median(p[2] - p[0] for p in parts)
     return all(
