@@ -170,7 +170,7 @@ class ClassicalBackend:
             extra = self._read_spots(rgb, canvas, spots) if spots else []
             left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
             hole_reserve = [] if spots or not holes else _at_label_size(reserve, chosen)
-            grid_boxes: set = set()
+            grid_boxes: set[WorkBox] = set()
             if left and (has_thin_type(canvas) or _labels_are_thin(chosen)):
                 # labels of a few pixels (in small type, or themselves small beside larger
                 # text): the missing ones may be drawn lighter than dark ink (blurred by a
@@ -381,9 +381,11 @@ def _extend_into_unlabelled_pieces(
 ) -> list[Chosen]:
     """The next letter after the last, read inside a gutter piece that has no label yet and
     at the size of the labels chosen (a stray letter elsewhere cannot extend the sequence)."""
+    if not chosen:
+        return []
     out = list(chosen)
     median = median_height(c.reading for c in chosen)
-    while chosen and (free := _unlabelled(piece_boxes, out)):
+    while free := _unlabelled(piece_boxes, out):
         found = _next_letter(out, readings, median, lambda r: any(_inside(box, r.box) for box in free), style)
         if found is None:
             break
@@ -395,9 +397,11 @@ def _extend_along_the_grid(chosen: list[Chosen], readings: list[Reading], style:
     """The next letters after the last, read at spots in line with the labels chosen
     (``_aligned``: ``readings`` come from such spots only) and at their size: the labels of a
     column the gutters did not cut off, too small for dark ink."""
+    if not chosen:
+        return []
     out = list(chosen)
     median = median_height(c.reading for c in chosen)
-    while chosen:
+    while True:
         taken = {c.reading.box for c in out}
         found = _next_letter(out, readings, median, lambda r: r.box not in taken, style)
         if found is None:

@@ -825,17 +825,18 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
     x0, y0, x1, y1 = bbox
     if (x1 - x0) > ctx.max_outline_fraction * width and (y1 - y0) > ctx.max_outline_fraction * height:
         return True
-    bands = _bands_around(bbox, ctx.grey)
     if round_:
         # Pictures are rectangles, but what they show can be round: a head or a trunk on the
         # empty ground of a CT or MR slice outlines itself. Spanning most of the panel both
         # ways, with empty ground on three sides, it is the picture's silhouette.
         if (x1 - x0) < _SILHOUETTE_SPAN * width or (y1 - y0) < _SILHOUETTE_SPAN * height:
             return False
-        return sum(band is None or band.size == 0 or _is_empty_ground(band) for band in bands) >= 3
+        return sum(band is None or band.size == 0 or _is_empty_ground(band)
+                   for band in _bands_around(bbox, ctx.grey)) >= 3
     if _corner_inset(bbox, ctx):
         return True
-    page = [band is None or band.size == 0 or _is_page(band, ctx.margin_level) for band in bands]
+    page = [band is None or band.size == 0 or _is_page(band, ctx.margin_level)
+            for band in _bands_around(bbox, ctx.grey)]
     # Three sides on the page, or two opposite ones (a strip of a stacked blot, a picture
     # in a row of pictures); a zoom box has picture on at least three sides.
     on_page = sum(page) >= 3 or (page[0] and page[1]) or (page[2] and page[3])
@@ -931,15 +932,19 @@ def _bands_around(bbox: tuple[int, int, int, int], grey: np.ndarray, gap: int = 
 def _is_empty_ground(band: np.ndarray) -> bool:
     """Most of a band is nearly constant across it, whatever its level: page, or the empty
     ground around a scan (a picture's texture, even a dark one, varies more)."""
-    flat = (band.max(axis=0).astype(np.int16) - band.min(axis=0)) <= 12
-    return float(flat.mean()) >= 0.7
+    return float(_flat_across(band, 12).mean()) >= 0.7
+
+
+def _flat_across(band: np.ndarray, spread: int) -> np.ndarray:
+    """Per position along a band: its lines differ there by at most ``spread`` grey levels."""
+    return (band.max(axis=0).astype(np.int16) - band.min(axis=0)) <= spread
 
 
 def _is_page(band: np.ndarray, margin_level: float) -> bool:
     """Most of a band (rows along a side) is page: flat across the band and white, or the
     (light) colour of the panel's margin. A dark flat band is more likely the black ground
     of a fluorescence picture. (JPEG rings next to a dark frame line: hence the slack.)"""
-    flat = (band.max(axis=0).astype(np.int16) - band.min(axis=0)) <= 24
+    flat = _flat_across(band, 24)
     level = np.median(band, axis=0)
     page = flat & ((level >= 220) | ((margin_level >= 180) & (np.abs(level - margin_level) <= 12)))
     return float(page.mean()) >= 0.7

@@ -189,7 +189,7 @@ def _extreme_point(blob: Blob, direction: np.ndarray, fallback: np.ndarray) -> n
 # How far (in head widths) an arrow's width may take to rise from the shaft's to the head's,
 # and from where. On the 106 marker-free MedPix dev slices, 0.6 turns 12 false white arrows
 # (ribs, vessels) into 5 (0.5: 4) and loses 11 of 472 drawn arrows on 900 fresh synthetic
-# dev samples (0.5: 15; 0.7 keeps most false arrows).
+# dev samples (0.5: 15; 0.7, measured from 1.6 shaft widths, left 9 false arrows).
 _BACK_RISE_MAX = 0.6
 _BACK_RISE_LEVEL = 0.15
 
