@@ -198,9 +198,35 @@ def coarse_components(mask: np.ndarray) -> np.ndarray:
 
 
 def connected_boxes(mask: np.ndarray) -> np.ndarray:
-    """(n, 5) x, y, w, h, area of the 8-connected components of a 0/1 uint8 mask."""
-    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
-    return stats[1:].astype(np.int32)
+    """(n, 5) x, y, w, h, area of the 8-connected components of a 0/1 uint8 mask.
+
+    The same numbers as OpenCV's ``connectedComponentsWithStats``, whose statistics pass
+    visits every pixel and costs 4-8x the labelling itself: here they come from the
+    runs of ink along each row (a run lies in one component), a few per glyph row."""
+    count, labels = cv2.connectedComponentsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    if count <= 1:
+        return np.zeros((0, 5), np.int32)
+    starts, ends, rows = _row_runs(mask)
+    run_label = labels[rows, starts]
+    x0 = np.full(count, mask.shape[1], np.int32)
+    np.minimum.at(x0, run_label, starts)
+    x1 = np.zeros(count, np.int32)
+    np.maximum.at(x1, run_label, ends)
+    y0 = np.full(count, mask.shape[0], np.int32)
+    np.minimum.at(y0, run_label, rows)
+    y1 = np.zeros(count, np.int32)
+    np.maximum.at(y1, run_label, rows)
+    area = np.bincount(run_label, weights=ends - starts, minlength=count).astype(np.int32)
+    return np.stack([x0, y0, x1 - x0, y1 + 1 - y0, area], axis=1)[1:]
+
+
+def _row_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first column, one past the last, row) of every run of non-zero pixels in a row,
+    in raster order."""
+    padded = cv2.copyMakeBorder(mask, 0, 0, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    edges = cv2.findNonZero(cv2.compare(padded[:, 1:], padded[:, :-1], cv2.CMP_NE)).reshape(-1, 2)
+    # each row starts and ends outside a run, so its edges alternate: a start, then an end
+    return edges[0::2, 0], edges[1::2, 0], edges[0::2, 1]
 
 
 def estimate_background(rgb: np.ndarray) -> tuple[np.ndarray, bool]:
