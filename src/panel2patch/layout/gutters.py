@@ -99,6 +99,8 @@ def _content_span(
         else:
             per_line = np.diff(off_page[y1, x0 : x1 + 1] - off_page[y0, x0 : x1 + 1])
         holding = np.flatnonzero(per_line)
+    if holding is not None and _clean_lines_are_page(tolerance, background):
+        return (start + int(holding[0]), start + int(holding[-1]) + 1) if holding.size else None
     if holding is None or holding.size == 0:
         content = np.flatnonzero(~uniform_lines(gray, box, axis, tolerance, background, page_only=True))
         return (start + int(content[0]), start + int(content[-1]) + 1) if content.size else None
@@ -113,6 +115,14 @@ def _content_span(
         tail = np.flatnonzero(~_margin_flags(gray, box, axis, last, stop, tolerance, background))
         hi = last + int(tail[-1]) + 1 if tail.size else last
     return lo, hi
+
+
+def _clean_lines_are_page(tolerance: int, background: int) -> bool:
+    """Whether every line without an off-page pixel is a page line (``_line_flags``): its
+    grey values lie within ``tolerance`` of the page, and when even the widest such spread
+    passes the flatness test (a pure white page), margins need no pixel-by-pixel look."""
+    high, low = min(255, background + tolerance), max(0, background - tolerance)
+    return high - low <= min(tolerance, DARK_TOLERANCE + high // 4)
 
 
 def _margin_flags(
