@@ -8,7 +8,9 @@ splitting and labelling steps only look things up.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -23,6 +25,7 @@ LIGHT_INK_ABOVE = 170  # grey level of light glyphs: white text on dark images
 DARK_INK_BELOW = 110  # grey level of dark glyphs (black, red, blue, green text) and lines
 MAX_FLAT_GUTTER = 0.02  # widest gutter of a flat non-page colour, as a share of the long side
 PAGE_SHARE = 0.4  # share of the border in the commonest colour for it to count as a page
+T = TypeVar("T")
 NO_PAGE = -1000  # background grey that no pixel is near
 COARSE = 4  # drawings are found on a mask shrunk this many times (any ink keeps a pixel)
 
@@ -123,6 +126,13 @@ class Canvas:
             self._gutters[key] = tuple(found)
         return list(self._gutters[key])
 
+    def remembered(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per canvas: a measurement that more than one later step
+        (or one step run twice) needs, such as the label candidates of light glyphs."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     def ink_count(self, box: WorkBox) -> int:
         x0, y0, x1, y1 = box
         s = self._content_sum
@@ -148,6 +158,7 @@ class Canvas:
         self._content_sum = cv2.integral(self.content.astype(np.uint8))
         self._trimmed: dict[WorkBox, WorkBox | None] = {}
         self._gutters: dict[tuple[WorkBox, int], tuple] = {}
+        self._memo: dict[str, Any] = {}
 
 
 def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:

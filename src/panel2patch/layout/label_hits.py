@@ -81,24 +81,35 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool =
     # 600 x 1140: none of its 8 labels read under a floor of 9 work pixels, 7 above 8).
     h_min = max(cfg.label_min_height_px, round(LABEL_MIN_HEIGHT_FRACTION * math.sqrt(canvas.width * canvas.height)))
     h_max = max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
-    gray_sums = canvas.gray_sums
     if thin:
-        dark = thin_ink(canvas)
-        polarities = [(True, dark, connected_boxes(dark.view(np.uint8)))]
+        ink = thin_ink(canvas)
+        found = _polarity_candidates(canvas, True, ink, connected_boxes(ink.view(np.uint8)), h_min, h_max)
     else:
-        polarities = [(True, canvas.dark_ink, canvas.dark_components)]
-    if np.count_nonzero(canvas.gray < 80) > DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
-        polarities.append((False, *canvas.light_ink))
-    found: list[LabelCandidate] = []
-    for dark, ink, stats in polarities:
-        ink_sum = cv2.integral(ink.view(np.uint8))
-        words, parts = _words(stats, h_min, h_max, ink_sum, canvas.width, canvas.height)
-        if words.shape[0]:
-            words = words[~_text_on_the_left(words, parts)]
-        if words.shape[0]:
-            found.extend(_candidates(words, dark, ink_sum, gray_sums, canvas))
+        found = _polarity_candidates(canvas, True, canvas.dark_ink, canvas.dark_components, h_min, h_max)
+    # light glyphs are the same for the thin-stroke look: their candidates are found once
+    found += canvas.remembered("light label candidates", lambda: _light_candidates(canvas, h_min, h_max))
     found.sort(key=lambda c: -c.prior)
     return found[: limit if limit is not None else cfg.max_label_candidates]
+
+
+def _polarity_candidates(
+    canvas: Canvas, dark: bool, ink: np.ndarray, stats: np.ndarray, h_min: int, h_max: float
+) -> list[LabelCandidate]:
+    """The candidates among the glyphs of one polarity (``ink``, its components ``stats``)."""
+    ink_sum = cv2.integral(ink.view(np.uint8))
+    words, parts = _words(stats, h_min, h_max, ink_sum, canvas.width, canvas.height)
+    if words.shape[0]:
+        words = words[~_text_on_the_left(words, parts)]
+    if not words.shape[0]:
+        return []
+    return _candidates(words, dark, ink_sum, canvas.gray_sums, canvas)
+
+
+def _light_candidates(canvas: Canvas, h_min: int, h_max: float) -> list[LabelCandidate]:
+    """Candidates of light glyphs, looked for only where enough of the figure is dark."""
+    if np.count_nonzero(canvas.gray < 80) <= DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
+        return []
+    return _polarity_candidates(canvas, False, *canvas.light_ink, h_min, h_max)
 
 
 def thin_ink(canvas: Canvas) -> np.ndarray:
@@ -251,8 +262,19 @@ def _text_on_the_left(words: np.ndarray, parts: np.ndarray) -> np.ndarray:
 
 def _box_sums(table: np.ndarray, x0, y0, x1, y1, width: int, height: int) -> np.ndarray:
     """Vectorised box sums over an integral image (boxes clipped to the image)."""
-    x0, x1 = np.clip(x0, 0, width), np.clip(x1, 0, width)
-    y0, y1 = np.clip(y0, 0, height), np.clip(y1, 0, height)
+    return _sums_within(table, *_clipped((x0, y0, x1, y1), width, height))
+
+
+def _clipped(box, width: int, height: int) -> tuple[np.ndarray, ...]:
+    """Box coordinates (arrays) clipped to the image. ``np.minimum`` / ``np.maximum``,
+    not ``np.clip``, whose Python wrapper costs three times as much on short arrays."""
+    x0, y0, x1, y1 = box
+    return (np.minimum(np.maximum(x0, 0), width), np.minimum(np.maximum(y0, 0), height),
+            np.minimum(np.maximum(x1, 0), width), np.minimum(np.maximum(y1, 0), height))
+
+
+def _sums_within(table: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
+    """Box sums over an integral image, boxes already inside the image (empty ones: 0)."""
     total = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
     return np.where((x1 > x0) & (y1 > y0), total, 0)
 
@@ -330,15 +352,13 @@ def _in_series(x0, y0, x1, y1, h, keep) -> np.ndarray:
 
 def _std(sums: tuple[np.ndarray, np.ndarray], box, width: int, height: int) -> np.ndarray:
     total, squares = sums
-    x0, y0, x1, y1 = box
-    n = (np.clip(x1, 0, width) - np.clip(x0, 0, width)) * (np.clip(y1, 0, height) - np.clip(y0, 0, height))
-    n = np.maximum(n, 1)
-    s = _box_sums(total, x0, y0, x1, y1, width, height)
-    q = _box_sums(squares, x0, y0, x1, y1, width, height)
+    x0, y0, x1, y1 = _clipped(box, width, height)
+    n = np.maximum((x1 - x0) * (y1 - y0), 1)
+    s = _sums_within(total, x0, y0, x1, y1)
+    q = _sums_within(squares, x0, y0, x1, y1)
     return np.sqrt(np.maximum(0.0, q / n - (s / n) ** 2))
 
 
 def _mean(sums: tuple[np.ndarray, np.ndarray], box, width: int, height: int) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    n = (np.clip(x1, 0, width) - np.clip(x0, 0, width)) * (np.clip(y1, 0, height) - np.clip(y0, 0, height))
-    return _box_sums(sums[0], x0, y0, x1, y1, width, height) / np.maximum(n, 1)
+    x0, y0, x1, y1 = _clipped(box, width, height)
+    return _sums_within(sums[0], x0, y0, x1, y1) / np.maximum((x1 - x0) * (y1 - y0), 1)
