@@ -714,3 +714,17 @@ def test_small_ring_is_a_circle_and_small_square_a_box(kind, size, color):
     true = (drawing.ellipse if kind == "circle" else drawing.box)(canvas, bbox, color, 1.5)
     found = _whole(jpeg(canvas.finish(), 85))
     assert [m.type for m in found if _hit(m, true)] == [kind], [(m.type, m.bbox) for m in found]
+
+
+def test_tall_arrow_in_a_wide_dark_patch_is_not_a_letter_counter():
+    """A letter's counter fills a third or more of it both ways. A white arrow standing in a
+    wide dark patch (one of a row of dark cells, which line up like lettering) is only a
+    third of the patch's height but a tenth of its width: a marker, not a counter."""
+    panel = textured_panel(seed=11, mean=150.0)
+    draw = ImageDraw.Draw(panel)
+    for x in (20, 160, 300):  # three wide dark cells of like size in a row
+        draw.ellipse([x, 100, x + 120, 190], fill=(15, 15, 15))
+    canvas = drawing.Canvas(panel)
+    true = drawing.arrow(canvas, (220.0, 178.0), math.pi / 2, 36.0, "white")
+    image = canvas.finish()
+    _assert_found(_whole(image), true)

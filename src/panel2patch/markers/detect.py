@@ -248,7 +248,7 @@ def _inside_any(bbox, boxes: np.ndarray) -> bool:
     w, h = bbox[2] - bbox[0], bbox[3] - bbox[1]
     bw, bh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     smaller = w * h < 0.8 * bw * bh
-    letter_sized = (bw <= 3 * w) | (bh <= 3 * h)
+    letter_sized = (bw <= 3 * w) & (bh <= 3 * h)
     return bool((inside & smaller & letter_sized).any())
 
 
