@@ -133,6 +133,13 @@ class Canvas:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def mean_gray(self, box: WorkBox) -> float:
+        """Mean grey level of a non-empty ``box``: ``gray[y0:y1, x0:x1].mean()`` to the
+        last bit (an exact sum divided by the count), from the integral image."""
+        x0, y0, x1, y1 = box
+        s = self.gray_sums[0]
+        return float(s[y1, x1] - s[y0, x1] - s[y1, x0] + s[y0, x0]) / ((x1 - x0) * (y1 - y0))
+
     def ink_count(self, box: WorkBox) -> int:
         x0, y0, x1, y1 = box
         s = self._content_sum

@@ -51,7 +51,7 @@ def candidate_splits(canvas: Canvas, box: WorkBox) -> Iterator[tuple[int, list[W
 def _is_drawn_line(canvas: Canvas, box: WorkBox, gutter, background: float) -> bool:
     x0, y0, x1, y1 = box
     if gutter.axis == HORIZONTAL:
-        strip = canvas.gray[gutter.start : gutter.end, x0:x1]
+        strip = (x0, gutter.start, x1, gutter.end)
     else:
-        strip = canvas.gray[y0:y1, gutter.start : gutter.end]
-    return abs(float(strip.mean()) - background) > canvas.config.uniform_tolerance
+        strip = (gutter.start, y0, gutter.end, y1)
+    return abs(canvas.mean_gray(strip) - background) > canvas.config.uniform_tolerance

@@ -54,10 +54,11 @@ def _line_flags(
     x0, y0, x1, y1 = box
     region = gray[y0:y1, x0:x1]
     reduce_axis = 1 if axis == HORIZONTAL else 0
-    top = region.max(axis=reduce_axis).astype(np.int16)
-    bottom = region.min(axis=reduce_axis).astype(np.int16)
+    # uint8 throughout: the spread cannot underflow and the limit stays under 76
+    top = region.max(axis=reduce_axis)
+    bottom = region.min(axis=reduce_axis)
     spread = top - bottom
-    near_page = (top - background <= tolerance) & (background - bottom <= tolerance)
+    near_page = (top <= background + tolerance) & (bottom >= background - tolerance)
     page = near_page & (spread <= np.minimum(tolerance, DARK_TOLERANCE + top // 4))
     return page, spread <= FLAT_TOLERANCE
 
@@ -95,10 +96,10 @@ def _content_span(
     holding = None
     if off_page is not None:
         if axis == HORIZONTAL:
-            per_line = np.diff(off_page[y0 : y1 + 1, x1] - off_page[y0 : y1 + 1, x0])
+            before = off_page[y0 : y1 + 1, x1] - off_page[y0 : y1 + 1, x0]
         else:
-            per_line = np.diff(off_page[y1, x0 : x1 + 1] - off_page[y0, x0 : x1 + 1])
-        holding = np.flatnonzero(per_line)
+            before = off_page[y1, x0 : x1 + 1] - off_page[y0, x0 : x1 + 1]
+        holding = (before[1:] - before[:-1]).nonzero()[0]  # off-page pixels per line
     if holding is not None and _clean_lines_are_page(tolerance, background):
         return (start + int(holding[0]), start + int(holding[-1]) + 1) if holding.size else None
     if holding is None or holding.size == 0:
