@@ -8,7 +8,7 @@ splitting and labelling steps only look things up.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -61,7 +61,11 @@ class Canvas:
         return self.largest_component_side(box) >= GRAPHIC_SIDE_IN_TEXT_HEIGHTS * self.text_height
 
     def largest_component_side(self, box: WorkBox) -> float:
-        """Smaller side of the biggest content component centred in ``box``."""
+        """Smaller side of the biggest content component centred in ``box`` (remembered
+        per box: the label split asks again about the pieces the gutter split looked at)."""
+        return self.remembered(("largest component side", tuple(box)), lambda: self._largest_side(box))
+
+    def _largest_side(self, box: WorkBox) -> float:
         # clipped to the box: a component reaching across a ruled line counts only inside
         clipped = self._big_in(box)
         if clipped.shape[0] == 0:
@@ -75,10 +79,9 @@ class Canvas:
     def _big_in(self, box: WorkBox) -> np.ndarray:
         """(n, 4) x0, y0, x1, y1 of the big components centred in ``box``, clipped to it."""
         x0, y0, x1, y1 = box
-        comps, cx, cy = self._big, self._big_cx, self._big_cy
-        c = comps[(cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)]
-        return np.stack([np.maximum(c[:, 0], x0), np.maximum(c[:, 1], y0),
-                         np.minimum(c[:, 0] + c[:, 2], x1), np.minimum(c[:, 1] + c[:, 3], y1)], axis=1)
+        cx, cy = self._big_cx, self._big_cy
+        inside = self._big_boxes[(cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)]
+        return np.minimum(np.maximum(inside, (x0, y0, x0, y0)), (x1, y1, x1, y1))
 
     @functools.cached_property
     def gray_sums(self) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +129,7 @@ class Canvas:
             self._gutters[key] = tuple(found)
         return list(self._gutters[key])
 
-    def remembered(self, key: str, compute: Callable[[], T]) -> T:
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per canvas: a measurement that more than one later step
         (or one step run twice) needs, such as the label candidates of light glyphs."""
         if key not in self._memo:
@@ -159,13 +162,15 @@ class Canvas:
         side = GRAPHIC_SIDE_IN_TEXT_HEIGHTS * self.text_height
         comps = self.components
         big = np.minimum(comps[:, 2], comps[:, 3]) >= side if comps.size else np.zeros(0, bool)
-        self._big = comps[big] if comps.size else comps.reshape(0, 5)
-        self._big_cx = self._big[:, 0] + self._big[:, 2] / 2  # centres, for ``_big_in``
-        self._big_cy = self._big[:, 1] + self._big[:, 3] / 2
+        big_comps = comps[big] if comps.size else comps.reshape(0, 5)
+        # centres and x0, y0, x1, y1 of the components big enough to be drawings, for ``_big_in``
+        self._big_cx = big_comps[:, 0] + big_comps[:, 2] / 2
+        self._big_cy = big_comps[:, 1] + big_comps[:, 3] / 2
+        self._big_boxes = np.concatenate([big_comps[:, :2], big_comps[:, :2] + big_comps[:, 2:4]], axis=1)
         self._content_sum = cv2.integral(self.content.astype(np.uint8))
         self._trimmed: dict[WorkBox, WorkBox | None] = {}
         self._gutters: dict[tuple[WorkBox, int], tuple] = {}
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[Hashable, Any] = {}
 
 
 def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
