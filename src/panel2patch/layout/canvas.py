@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from panel2patch.layout.config import LayoutConfig
-from panel2patch.layout.gutters import WorkBox, find_gutters, trim_box
+from panel2patch.layout.gutters import WorkBox, find_gutters, is_white_page, too_light_for_flat, trim_box
 
 # Components whose smaller side reaches this many text heights are drawings or images,
 # not glyphs.
@@ -101,6 +101,16 @@ class Canvas:
         light = self.gray > LIGHT_INK_ABOVE
         return light, connected_boxes(light.view(np.uint8))
 
+    @functools.cached_property
+    def _white_page(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """On a white page (``gutters.is_white_page``), the integral images that give the
+        gutters' line flags with few pixel reads; None on any other ground."""
+        tolerance, page = self.config.uniform_tolerance, self.background_gray
+        if page == NO_PAGE or not is_white_page(tolerance, page):
+            return None
+        light = self.gray >= too_light_for_flat(tolerance, page)
+        return self._content_sum, cv2.integral(light.view(np.uint8))
+
     def is_substantial(self, box: WorkBox) -> bool:
         """Big enough to be a panel on its own (relative to the whole figure)."""
         w, h = box[2] - box[0], box[3] - box[1]
@@ -125,7 +135,8 @@ class Canvas:
         key = (tuple(box), axis)
         if key not in self._gutters:
             max_flat = max(4, round(MAX_FLAT_GUTTER * self.long_side))
-            found = find_gutters(self.gray, box, axis, self.config.uniform_tolerance, self.background_gray, max_flat)
+            tolerance = self.config.uniform_tolerance
+            found = find_gutters(self.gray, box, axis, tolerance, self.background_gray, max_flat, self._white_page)
             self._gutters[key] = tuple(found)
         return list(self._gutters[key])
 

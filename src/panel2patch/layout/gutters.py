@@ -93,13 +93,7 @@ def _content_span(
     """First and one-past-last line of ``box`` along ``axis`` that is not page-coloured."""
     x0, y0, x1, y1 = box
     start, stop = (y0, y1) if axis == HORIZONTAL else (x0, x1)
-    holding = None
-    if off_page is not None:
-        if axis == HORIZONTAL:
-            before = off_page[y0 : y1 + 1, x1] - off_page[y0 : y1 + 1, x0]
-        else:
-            before = off_page[y1, x0 : x1 + 1] - off_page[y0, x0 : x1 + 1]
-        holding = (before[1:] - before[:-1]).nonzero()[0]  # off-page pixels per line
+    holding = None if off_page is None else _per_line(off_page, box, axis).nonzero()[0]
     if holding is not None and _clean_lines_are_page(tolerance, background):
         return (start + int(holding[0]), start + int(holding[-1]) + 1) if holding.size else None
     if holding is None or holding.size == 0:
@@ -116,6 +110,16 @@ def _content_span(
         tail = np.flatnonzero(~_margin_flags(gray, box, axis, last, stop, tolerance, background))
         hi = last + int(tail[-1]) + 1 if tail.size else last
     return lo, hi
+
+
+def _per_line(table: np.ndarray, box: WorkBox, axis: int) -> np.ndarray:
+    """Pixels of a mask in each line of ``box`` along ``axis``, from its integral image."""
+    x0, y0, x1, y1 = box
+    if axis == HORIZONTAL:
+        before = table[y0 : y1 + 1, x1] - table[y0 : y1 + 1, x0]
+    else:
+        before = table[y1, x0 : x1 + 1] - table[y0, x0 : x1 + 1]
+    return before[1:] - before[:-1]
 
 
 def _clean_lines_are_page(tolerance: int, background: int) -> bool:
@@ -135,15 +139,54 @@ def _margin_flags(
     return uniform_lines(gray, margin, axis, tolerance, background, page_only=True)
 
 
+def is_white_page(tolerance: int, background: int) -> bool:
+    """A page so light that off-page pixels are all darker than it, and every line without
+    one is a page line: its line flags follow from two masks (``white_page_flags``)."""
+    return background + tolerance >= 255 and _clean_lines_are_page(tolerance, background)
+
+
+def too_light_for_flat(tolerance: int, background: int) -> int:
+    """On a white page, a pixel this light or lighter never shares a flat line with an
+    off-page pixel (darker than ``background - tolerance``)."""
+    return background - tolerance + FLAT_TOLERANCE
+
+
+def white_page_flags(
+    gray: np.ndarray, box: WorkBox, axis: int, off_page: np.ndarray, light: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(page lines, flat lines that are not page lines) of ``box`` along ``axis`` on a
+    white page, as ``_line_flags`` gives them. ``off_page`` and ``light``: integral images
+    of the off-page pixels and of those ``too_light_for_flat``. A line without off-page
+    pixels is a page line; one with a light pixel too is not flat; only the rest (rare:
+    ruled lines, solid bars) are read pixel by pixel."""
+    page = _per_line(off_page, box, axis) == 0
+    flat_only = np.zeros_like(page)
+    maybe_flat = np.flatnonzero(~page & (_per_line(light, box, axis) == 0))
+    if maybe_flat.size:
+        x0, y0, x1, y1 = box
+        region = gray[y0:y1, x0:x1]
+        if axis == HORIZONTAL:
+            lines, reduce_axis = region[maybe_flat], 1
+        else:
+            lines, reduce_axis = region[:, maybe_flat], 0
+        flat_only[maybe_flat] = lines.max(axis=reduce_axis) - lines.min(axis=reduce_axis) <= FLAT_TOLERANCE
+    return page, flat_only
+
+
 def find_gutters(
-    gray: np.ndarray, box: WorkBox, axis: int, tolerance: int, background: int, max_flat: int
+    gray: np.ndarray, box: WorkBox, axis: int, tolerance: int, background: int, max_flat: int,
+    white_page: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Gutter]:
     """Interior runs of uniform lines across ``box``.
 
     Flat lines that are not page-coloured count only in runs at most ``max_flat`` wide:
-    a separator line or a coloured gutter, not a solid block (which is content)."""
-    page, flat = _line_flags(gray, box, axis, tolerance, background)
-    flat_only = flat & ~page
+    a separator line or a coloured gutter, not a solid block (which is content).
+    ``white_page``: the integral images of ``white_page_flags`` (on a white page only)."""
+    if white_page is not None:
+        page, flat_only = white_page_flags(gray, box, axis, *white_page)
+    else:
+        page, flat = _line_flags(gray, box, axis, tolerance, background)
+        flat_only = flat & ~page
     marks = page.copy()
     for a, b in _runs(flat_only):
         if b - a <= max_flat:
