@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from PIL import Image
 
 from panel2patch.images import decode_image_file
 from panel2patch.markers import find_markers, parse_markers
+from tests.markers.conftest import drawing
 
 pytestmark = pytest.mark.shared_data
 
@@ -89,3 +93,16 @@ def test_lopsided_v_shapes_are_no_arrows(shared_data):
     for figure_id, panels in ((insects, boxes[insects]), (apes, [boxes[apes][6], boxes[apes][8]])):
         arrows = [m for m in find_markers(load_figure(figure_id), panels) if m.type == "arrow"]
         assert not arrows, (figure_id, [(m.bbox, m.color) for m in arrows])
+
+
+def test_arrowhead_in_the_air_beside_a_ct_slice(shared_data):
+    """A CT slice's body is several picture pieces (dark lung and air break it up); a white
+    arrowhead drawn in the black air inside the slice's rectangle, beyond each piece's
+    margin, is still searched."""
+    slice_ = Image.open(shared_data / "classification/medpix_ct_mr/images/MPX2057_synpic50105.png").convert("RGB")
+    canvas = drawing.Canvas(slice_)
+    true = drawing.arrowhead(canvas, (200.0, 60.0), math.pi / 2, 20.0, "white")
+    image = canvas.finish()
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(m.type == "arrowhead" and true.bbox[0] <= (m.bbox[0] + m.bbox[2]) / 2 <= true.bbox[2]
+               and true.bbox[1] <= (m.bbox[1] + m.bbox[3]) / 2 <= true.bbox[3] for m in found), found

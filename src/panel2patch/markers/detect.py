@@ -276,9 +276,31 @@ def search_area(boxes: list[tuple[int, int, int, int]], shape: tuple[int, int],
     height, width = shape
     margin = max(3, round(margin_fraction * min(height, width)))
     area = np.zeros((height, width), bool)
-    for x0, y0, x1, y1 in boxes:
-        area[max(0, y0 - margin):y1 + margin, max(0, x0 - margin):x1 + margin] = True
+    for x0, y0, x1, y1 in _joined([(x0 - margin, y0 - margin, x1 + margin, y1 + margin) for x0, y0, x1, y1 in boxes]):
+        area[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = True
     return area
+
+
+def _joined(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Overlapping boxes replaced by the box around them, until none overlap: the parts of
+    one picture (a CT slice's body breaks into pieces where dark lung or air meets the black
+    ground) span the picture's whole rectangle, with the air around the body where arrows
+    are drawn."""
+    boxes = list(boxes)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    boxes[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del boxes[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return boxes
 
 
 def _suppress(found: list[Found]) -> list[Found]:
