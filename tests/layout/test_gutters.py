@@ -76,3 +76,41 @@ def test_trim_takes_any_box_sequence_and_remembers_it() -> None:
     assert first is not None and first != box
     assert canvas.trim(list(box)) == first == canvas.trim(box)
     assert canvas.gutters(list(first), 1) == canvas.gutters(first, 1)
+
+
+def test_component_boxes_from_row_runs_equal_opencv_statistics() -> None:
+    """``connected_boxes`` rebuilds OpenCV's component statistics from row runs: the same
+    boxes and areas, in the same order, on sparse, dense and edge-touching masks."""
+    import cv2
+
+    from panel2patch.layout.canvas import connected_boxes
+
+    rng = np.random.default_rng(3)
+    for shape, density in (((60, 90), 0.05), ((61, 47), 0.45), ((1, 50), 0.5), ((40, 1), 0.5), ((33, 33), 0.0)):
+        mask = (rng.random(shape) < density).astype(np.uint8)
+        mask[:, :3] = 1 if density else 0  # a component along the left edge
+        _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
+        assert np.array_equal(connected_boxes(mask), stats[1:].astype(np.int32)), shape
+
+
+def test_white_page_line_flags_equal_the_pixel_by_pixel_flags() -> None:
+    """On a white page the gutter line flags come from two integral images
+    (``white_page_flags``): the very flags the per-line max/min pass gives, over random
+    boxes of a JPEG'd figure with rules, plots and pictures."""
+    from panel2patch.layout.gutters import HORIZONTAL, VERTICAL, _line_flags, white_page_flags
+
+    fig = grid_figure(2, 3, ["plot", "micrograph", "photo"], labels=["A", "B", "C", "D", "E", "F"], seed=7)
+    canvas = build_canvas(_jpeg(fig.image, 60), LayoutConfig())
+    tables = canvas._white_page
+    assert tables is not None  # the grid figure is drawn on white
+    rng = np.random.default_rng(2)
+    tolerance, page = canvas.config.uniform_tolerance, canvas.background_gray
+    for _ in range(200):
+        x0, x1 = sorted(rng.integers(0, canvas.width, 2))
+        y0, y1 = sorted(rng.integers(0, canvas.height, 2))
+        box = (int(x0), int(y0), int(x1) + 1, int(y1) + 1)
+        for axis in (HORIZONTAL, VERTICAL):
+            slow_page, slow_flat = _line_flags(canvas.gray, box, axis, tolerance, page)
+            fast_page, fast_flat_only = white_page_flags(canvas.gray, box, axis, *tables)
+            assert np.array_equal(fast_page, slow_page)
+            assert np.array_equal(fast_flat_only, slow_flat & ~slow_page)

@@ -18,6 +18,8 @@ import numpy as np
 from panel2patch.layout.config import LayoutConfig
 from panel2patch.layout.gutters import WorkBox, find_gutters, is_white_page, too_light_for_flat, trim_box
 
+T = TypeVar("T")  # what ``Canvas.remembered`` computes
+
 # Components whose smaller side reaches this many text heights are drawings or images,
 # not glyphs.
 GRAPHIC_SIDE_IN_TEXT_HEIGHTS = 2.5
@@ -25,7 +27,6 @@ LIGHT_INK_ABOVE = 170  # grey level of light glyphs: white text on dark images
 DARK_INK_BELOW = 110  # grey level of dark glyphs (black, red, blue, green text) and lines
 MAX_FLAT_GUTTER = 0.02  # widest gutter of a flat non-page colour, as a share of the long side
 PAGE_SHARE = 0.4  # share of the border in the commonest colour for it to count as a page
-T = TypeVar("T")
 NO_PAGE = -1000  # background grey that no pixel is near
 COARSE = 4  # drawings are found on a mask shrunk this many times (any ink keeps a pixel)
 
