@@ -190,7 +190,7 @@ def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
     scale = max(1.0, max(height, width) / config.work_max_side)
     if scale > 1.0:
         size = (max(1, round(width / scale)), max(1, round(height / scale)))
-        work = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        work = shrink_for_work(rgb, size)
         scale = width / size[0]
     else:
         work = rgb
@@ -215,6 +215,20 @@ def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
         text_height=estimate_text_height(dark_components, max(work.shape[:2])),
         config=config,
     )
+
+
+def shrink_for_work(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``rgb`` shrunk to ``size`` (width, height), close to what INTER_AREA gives at a
+    third to a half of its cost.
+
+    OpenCV's INTER_AREA is fast only at whole factors; at others it takes a generic path
+    (5-8 ms for a 1500-px figure against 1-2 ms linear). Here the figure is resampled
+    linearly to twice ``size`` and averaged 2x2 (INTER_AREA at exactly 2, its fast path):
+    every work pixel still averages four samples, so a one-pixel rule keeps its contrast
+    within a few grey levels of INTER_AREA, where linear resampling alone loses such rules
+    at factors near and above 2."""
+    doubled = cv2.resize(rgb, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(doubled, size, interpolation=cv2.INTER_AREA)
 
 
 def coarse_components(mask: np.ndarray) -> np.ndarray:
