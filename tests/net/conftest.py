@@ -69,7 +69,8 @@ def gzip_labelled(handler: BaseHTTPRequestHandler, hit: int) -> None:
 
 def small_file(handler: BaseHTTPRequestHandler, hit: int) -> None:
     """Files under /files/: a body derived from the path; a short pause so requests overlap."""
-    time.sleep(0.05)
+    with handler.server.owner.busy():  # type: ignore[attr-defined]
+        time.sleep(0.05)
     send(handler, 200, handler.path.encode() * 100)
 
 
