@@ -15,6 +15,7 @@ from functools import partial
 import cv2
 import numpy as np
 
+from panel2patch.layout import geometry
 from panel2patch.markers.outlines import (
     OutlineFit,
     dash_support,
@@ -694,10 +695,8 @@ def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -
 
 def overlap_share(a, b) -> float:
     """Intersection of two boxes over the smaller box's area (0 for an empty box)."""
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return ix * iy / small if small > 0 else 0.0
+    small = min(geometry.area(a), geometry.area(b))
+    return geometry.intersection(a, b) / small if small > 0 else 0.0
 
 
 def _dash_groups(comps: Components, dash_ok: np.ndarray, sizes: np.ndarray, gap: int):
