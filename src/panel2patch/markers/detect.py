@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from panel2patch.layout import geometry
 from panel2patch.markers.candidates import (
     Components,
     Context,
@@ -286,21 +287,13 @@ def _joined(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int,
     one picture (a CT slice's body breaks into pieces where dark lung or air meets the black
     ground) span the picture's whole rectangle, with the air around the body where arrows
     are drawn."""
-    boxes = list(boxes)
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(boxes)):
-            for j in range(i + 1, len(boxes)):
-                a, b = boxes[i], boxes[j]
-                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
-                    boxes[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-                    del boxes[j]
-                    merged = True
-                    break
-            if merged:
-                break
-    return boxes
+    joined: list[tuple[int, int, int, int]] = []  # pairwise apart
+    for box in boxes:
+        # a grown box may reach boxes it missed before: absorb until none overlaps it
+        while (hit := next((i for i, other in enumerate(joined) if geometry.intersects(box, other)), None)) is not None:
+            box = geometry.union([box, joined.pop(hit)])
+        joined.append(box)
+    return joined
 
 
 def _suppress(found: list[Found]) -> list[Found]:
