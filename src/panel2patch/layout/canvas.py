@@ -152,13 +152,10 @@ class Canvas:
         """Mean grey level of a non-empty ``box``: ``gray[y0:y1, x0:x1].mean()`` to the
         last bit (an exact sum divided by the count), from the integral image."""
         x0, y0, x1, y1 = box
-        s = self.gray_sums[0]
-        return float(s[y1, x1] - s[y0, x1] - s[y1, x0] + s[y0, x0]) / ((x1 - x0) * (y1 - y0))
+        return float(box_sum(self.gray_sums[0], box)) / ((x1 - x0) * (y1 - y0))
 
     def ink_count(self, box: WorkBox) -> int:
-        x0, y0, x1, y1 = box
-        s = self._content_sum
-        return int(s[y1, x1] - s[y0, x1] - s[y1, x0] + s[y0, x0])
+        return int(box_sum(self._content_sum, box))
 
     def to_original(self, box: WorkBox, width: int, height: int) -> tuple[int, int, int, int]:
         x0, y0, x1, y1 = box
@@ -183,6 +180,12 @@ class Canvas:
         self._trimmed: dict[WorkBox, WorkBox | None] = {}
         self._gutters: dict[tuple[WorkBox, int], tuple] = {}
         self._memo: dict[Hashable, Any] = {}
+
+
+def box_sum(table: np.ndarray, box: WorkBox):
+    """Sum of the image under ``box`` from its integral image ``table`` (the table's type)."""
+    x0, y0, x1, y1 = box
+    return table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
 
 
 def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
