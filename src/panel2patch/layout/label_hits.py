@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from panel2patch.layout.canvas import Canvas, connected_boxes
+from panel2patch.layout.canvas import Canvas, box_sum, connected_boxes
 from panel2patch.layout.gutters import WorkBox
 
 LABEL_MIN_HEIGHT_FRACTION = 0.008  # of the mean side (square root of the area), work pixels
@@ -275,8 +275,7 @@ def _clipped(box, width: int, height: int) -> tuple[np.ndarray, ...]:
 
 def _sums_within(table: np.ndarray, x0, y0, x1, y1) -> np.ndarray:
     """Box sums over an integral image, boxes already inside the image (empty ones: 0)."""
-    total = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
-    return np.where((x1 > x0) & (y1 > y0), total, 0)
+    return np.where((x1 > x0) & (y1 > y0), box_sum(table, (x0, y0, x1, y1)), 0)
 
 
 def _candidates(
