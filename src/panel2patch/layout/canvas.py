@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from panel2patch.layout.config import LayoutConfig
+from panel2patch.layout.page import erase_outside, find_page, gray_of, off_page
 from panel2patch.layout.gutters import WorkBox, find_gutters, is_white_page, too_light_for_flat, trim_box
 
 T = TypeVar("T")  # what ``Canvas.remembered`` computes
@@ -26,7 +27,6 @@ GRAPHIC_SIDE_IN_TEXT_HEIGHTS = 2.5
 LIGHT_INK_ABOVE = 170  # grey level of light glyphs: white text on dark images
 DARK_INK_BELOW = 110  # grey level of dark glyphs (black, red, blue, green text) and lines
 MAX_FLAT_GUTTER = 0.02  # widest gutter of a flat non-page colour, as a share of the long side
-PAGE_SHARE = 0.4  # share of the border in the commonest colour for it to count as a page
 NO_PAGE = -1000  # background grey that no pixel is near
 COARSE = 4  # drawings are found on a mask shrunk this many times (any ink keeps a pixel)
 
@@ -44,6 +44,7 @@ class Canvas:
     dark_components: np.ndarray  # (n, 5) int32: components of ``dark_ink``
     text_height: float  # typical glyph height in work pixels
     config: LayoutConfig
+    frame: WorkBox  # where the figure's page is (``page.find_page``): inside a frame, or all of it
 
     @property
     def width(self) -> int:
@@ -198,11 +199,15 @@ def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
     else:
         work = rgb
     gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
-    background, is_page = estimate_background(work)
-    background_gray = int(cv2.cvtColor(background.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
+    page = find_page(work, gray, config.uniform_tolerance)
+    if page.box != (0, 0, work.shape[1], work.shape[0]):
+        work = erase_outside(work, page.box, page.colour)
+        gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
+    background, is_page = page.colour, page.is_page
+    background_gray = gray_of(background)
     # pictures up to the border (no page): only flat lines count as gutters
     page_gray = background_gray if is_page else NO_PAGE
-    content = cv2.absdiff(gray, np.full_like(gray, background_gray)) > config.uniform_tolerance
+    content = page.content if page.content is not None else off_page(gray, background_gray, config.uniform_tolerance)
     dark_ink = gray < DARK_INK_BELOW
     dark_components = connected_boxes(dark_ink.view(np.uint8))
     return Canvas(
@@ -217,6 +222,7 @@ def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
         dark_components=dark_components,
         text_height=estimate_text_height(dark_components, max(work.shape[:2])),
         config=config,
+        frame=page.box,
     )
 
 
@@ -281,17 +287,6 @@ def _row_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows, columns = np.divmod(np.flatnonzero(edges.view(bool)), edges.shape[1])
     # each row starts and ends outside a run, so its edges alternate: a start, then an end
     return columns[0::2], columns[1::2], rows[0::2]
-
-
-def estimate_background(rgb: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Most common colour on the image border (quantised), averaged within its bin, and
-    whether it is a page at all (the border is mostly that colour, not picture content)."""
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int32)
-    keys = (border[:, 0] >> 4) * 256 + (border[:, 1] >> 4) * 16 + (border[:, 2] >> 4)
-    counts = np.bincount(keys)
-    mode = counts.argmax()
-    colour = border[keys == mode].mean(axis=0).round().astype(np.uint8)
-    return colour, counts[mode] >= PAGE_SHARE * keys.size
 
 
 def estimate_text_height(components: np.ndarray, long_side: int) -> float:

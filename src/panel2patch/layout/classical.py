@@ -91,7 +91,7 @@ class ClassicalBackend:
         if max(width, height) < self.config.min_figure_side or min(width, height) < 2:
             return PanelLayout(width, height, [whole], reason="image too small to split", backend=self.name)
         canvas = build_canvas(rgb, self.config)
-        content = canvas.trim((0, 0, canvas.width, canvas.height))
+        content = canvas.trim(canvas.frame)
         if content is None:
             return PanelLayout(width, height, [], reason="blank image: no content", backend=self.name)
         single = Panel(canvas.to_original(content, width, height), score=1.0)

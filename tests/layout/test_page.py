@@ -1,0 +1,93 @@
+"""The page of a figure is found past a frame drawn round it and inside a margin round a
+plate of another ground colour (``layout.page``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageOps
+
+from panel2patch.layout import LayoutConfig, get_backend
+from panel2patch.layout.frame import keep_frame
+from panel2patch.layout.page import find_page
+from panel2patch.layout.scoring import imageclef_accuracy
+from tests.layout.fakes import grid_figure
+
+TOLERANCE = LayoutConfig().uniform_tolerance
+
+
+def _framed(image: Image.Image, margin: int, frame: int, colour: tuple[int, int, int]) -> Image.Image:
+    """``image`` on a white margin of ``margin`` px inside a ``frame`` px line of ``colour``."""
+    framed = ImageOps.expand(image, border=margin + frame, fill=(255, 255, 255))
+    draw = ImageDraw.Draw(framed)
+    for k in range(frame):
+        draw.rectangle([k, k, framed.width - 1 - k, framed.height - 1 - k], outline=colour)
+    return framed
+
+
+def _boxes(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    backend = get_backend("classical", LayoutConfig(label_reader="none"))
+    return [p.bbox for p in backend.parse(image).panels]
+
+
+def _shifted(boxes, by: int):
+    return [(x0 + by, y0 + by, x1 + by, y1 + by) for x0, y0, x1, y1 in boxes]
+
+
+@pytest.mark.parametrize(("margin", "colour"), [(0, (0, 0, 0)), (8, (0, 0, 0)), (3, (90, 120, 90))])
+def test_a_frame_drawn_round_a_figure_does_not_change_its_panels(margin, colour) -> None:
+    """A black line round a white-page figure read as a black page: its white gutters were
+    content and the figure stayed one panel."""
+    fig = grid_figure(2, 3, ["plot", "micrograph", "photo"], seed=3)
+    truth = _boxes(fig.image)
+    assert len(truth) == 6
+    framed = _framed(fig.image, margin, 2, colour)
+    assert imageclef_accuracy(_shifted(truth, margin + 2), _boxes(framed)) == 1.0
+
+
+def test_a_black_plate_on_a_white_margin_is_split_on_its_own_ground() -> None:
+    """Radiographs on a black plate with black gutters, the plate set on a white margin:
+    the white border read as the page made the whole plate one piece of content."""
+    fig = grid_figure(1, 4, ["micrograph", "photo"], background="black", gap=24, seed=2)
+    truth = _boxes(fig.image)
+    assert len(truth) == 4
+    plate = ImageOps.expand(fig.image, border=12, fill=(255, 255, 255))
+    page = find_page(np.asarray(plate), np.asarray(plate.convert("L")), TOLERANCE)
+    assert page.is_page and page.colour.max() < 40
+    assert imageclef_accuracy(_shifted(truth, 12), _boxes(plate)) == 1.0
+
+
+def test_a_box_drawn_round_a_plot_is_not_a_plate() -> None:
+    """A plot's axes box inside the page margin is a line, not a ground: the page stays white."""
+    image = Image.new("RGB", (400, 300), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([20, 20, 379, 279], outline="black", width=2)
+    draw.line([(40, 250), (120, 120), (200, 180), (360, 40)], fill="black", width=2)
+    rgb = np.asarray(image)
+    page = find_page(rgb, np.asarray(image.convert("L")), TOLERANCE)
+    assert page.box == (0, 0, 400, 300) and page.colour.min() > 240
+
+
+def test_a_thin_white_margin_round_touching_pictures_stays_page() -> None:
+    """No page inside the frame (pictures reach it): only a line that is not white is a frame."""
+    candidates = [(2, 250.0), (2, 252.0), (2, 30.0), (1, 248.0)]
+    assert keep_frame(candidates, None, TOLERANCE) == (0, 0, 3, 0)
+    assert keep_frame(candidates, 250.0, TOLERANCE) == (0, 0, 3, 0)  # a white page inside
+    assert keep_frame(candidates, 20.0, TOLERANCE) == (3, 3, 0, 2)  # a black page inside
+
+
+@pytest.mark.shared_data
+def test_a_real_framed_figure_is_analysed_inside_its_frame(shared_data) -> None:
+    """OpenApePose (eLife MECA) figure 5 has a thin grey frame round its white page."""
+    import zipfile
+
+    meca = shared_data / "articles" / "elife_meca" / "2212.00741-OpenApePose.meca.zip"
+    with zipfile.ZipFile(meca) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("2212.00741v1_fig5.jpg"))
+        with archive.open(name) as handle:
+            image = Image.open(handle).convert("RGB")
+    rgb = np.asarray(image)
+    page = find_page(rgb, np.asarray(image.convert("L")), TOLERANCE)
+    assert page.is_page and page.colour.min() > 240
+    x0, y0, x1, y1 = page.box
+    assert 0 < x0 <= 6 and 0 < y0 <= 6 and 0 < image.width - x1 <= 6 and 0 < image.height - y1 <= 6
