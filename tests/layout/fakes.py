@@ -110,3 +110,10 @@ def grid_figure(
         boxes.append(tuple(box))
         out_labels.append("".join(ch for ch in label if ch.isalnum()) if label else None)
     return FakeFigure(image, boxes, out_labels)
+
+
+def unlabelled_panel_boxes(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    """Panel boxes of the classical backend without label OCR."""
+    from panel2patch.layout import LayoutConfig, get_backend
+
+    return [p.bbox for p in get_backend("classical", LayoutConfig(label_reader="none")).parse(image).panels]

@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from panel2patch.layout import LayoutConfig, get_backend
+from panel2patch.layout import LayoutConfig
 from panel2patch.layout.frame import keep_frame
 from panel2patch.layout.page import find_page
 from panel2patch.layout.scoring import imageclef_accuracy
 from tests.layout.fakes import grid_figure
+from tests.layout.fakes import unlabelled_panel_boxes as _boxes
 
 TOLERANCE = LayoutConfig().uniform_tolerance
 
@@ -23,11 +24,6 @@ def _framed(image: Image.Image, margin: int, frame: int, colour: tuple[int, int,
     for k in range(frame):
         draw.rectangle([k, k, framed.width - 1 - k, framed.height - 1 - k], outline=colour)
     return framed
-
-
-def _boxes(image: Image.Image) -> list[tuple[int, int, int, int]]:
-    backend = get_backend("classical", LayoutConfig(label_reader="none"))
-    return [p.bbox for p in backend.parse(image).panels]
 
 
 def _shifted(boxes, by: int):
@@ -91,3 +87,4 @@ def test_a_real_framed_figure_is_analysed_inside_its_frame(shared_data) -> None:
     assert page.is_page and page.colour.min() > 240
     x0, y0, x1, y1 = page.box
     assert 0 < x0 <= 6 and 0 < y0 <= 6 and 0 < image.width - x1 <= 6 and 0 < image.height - y1 <= 6
+

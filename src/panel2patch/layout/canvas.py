@@ -24,6 +24,9 @@ T = TypeVar("T")  # what ``Canvas.remembered`` computes
 # Components whose smaller side reaches this many text heights are drawings or images,
 # not glyphs.
 GRAPHIC_SIDE_IN_TEXT_HEIGHTS = 2.5
+TEXT_LINE_SIDE = 3.5  # a line of text on the coarse mask is at most this many text heights across
+GLYPH_SIDE = 2.5  # ... and its glyphs at most this many text heights either way
+TEXT_LINE_SPAN = 0.8  # ... spanning this share of its length
 LIGHT_INK_ABOVE = 170  # grey level of light glyphs: white text on dark images
 DARK_INK_BELOW = 110  # grey level of dark glyphs (black, red, blue, green text) and lines
 MAX_FLAT_GUTTER = 0.02  # widest gutter of a flat non-page colour, as a share of the long side
@@ -173,6 +176,7 @@ class Canvas:
         comps = self.components
         big = np.minimum(comps[:, 2], comps[:, 3]) >= side if comps.size else np.zeros(0, bool)
         big_comps = comps[big] if comps.size else comps.reshape(0, 5)
+        big_comps = big_comps[~text_lines(big_comps, self.dark_components, self.text_height)]
         # centres and x0, y0, x1, y1 of the components big enough to be drawings, for ``_big_in``
         self._big_cx = big_comps[:, 0] + big_comps[:, 2] / 2
         self._big_cy = big_comps[:, 1] + big_comps[:, 3] / 2
@@ -181,6 +185,31 @@ class Canvas:
         self._trimmed: dict[WorkBox, WorkBox | None] = {}
         self._gutters: dict[tuple[WorkBox, int], tuple] = {}
         self._memo: dict[Hashable, Any] = {}
+
+
+def text_lines(components: np.ndarray, glyphs: np.ndarray, text_height: float) -> np.ndarray:
+    """Which ``components`` (content, coarse) are lines of text, not drawings: short
+    across (at most ``TEXT_LINE_SIDE`` text heights) and long along, and made of glyphs:
+    at least three dark components of glyph size lie inside, spanning most of its length,
+    and no bigger one. Large type blurs into one component per line on the coarse mask,
+    as tall as a small drawing; a column of category names beside a bar chart then read
+    as a drawing of its own and was cut off as a panel."""
+    flags = np.zeros(len(components), bool)
+    if not len(components) or not len(glyphs):
+        return flags
+    w, h = components[:, 2], components[:, 3]
+    short, long = np.minimum(w, h), np.maximum(w, h)
+    gx0, gy0 = glyphs[:, 0], glyphs[:, 1]
+    gx1, gy1 = gx0 + glyphs[:, 2], gy0 + glyphs[:, 3]
+    glyph_sized = np.maximum(glyphs[:, 2], glyphs[:, 3]) <= GLYPH_SIDE * text_height
+    for i in np.flatnonzero((short <= TEXT_LINE_SIDE * text_height) & (long >= 2 * short)):
+        x0, y0, x1, y1 = components[i, 0], components[i, 1], components[i, 0] + w[i], components[i, 1] + h[i]
+        inside = (gx0 >= x0) & (gy0 >= y0) & (gx1 <= x1) & (gy1 <= y1)
+        if inside.sum() < 3 or not glyph_sized[inside].all():
+            continue
+        along = (gx0[inside].min(), gx1[inside].max()) if w[i] >= h[i] else (gy0[inside].min(), gy1[inside].max())
+        flags[i] = along[1] - along[0] >= TEXT_LINE_SPAN * long[i]
+    return flags
 
 
 def box_sum(table: np.ndarray, box: WorkBox):
