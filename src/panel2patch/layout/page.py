@@ -79,11 +79,10 @@ def _block_of_another_page(
     """(box, colour) of the block that all the content of ``box`` forms when its own
     border is mostly another page colour, with a margin of the page all round it."""
     x0, y0, x1, y1 = box
-    mask = content[y0:y1, x0:x1]
-    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if rows.size < 3 + 2 * FRAME_BLEND or columns.size < 3 + 2 * FRAME_BLEND:
+    left, top, w, h = cv2.boundingRect(np.ascontiguousarray(content[y0:y1, x0:x1]).view(np.uint8))
+    right, bottom = left + w, top + h
+    if min(w, h) < 3 + 2 * FRAME_BLEND:
         return None
-    left, top, right, bottom = int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1
     if left == 0 or top == 0 or right == x1 - x0 or bottom == y1 - y0:
         return None  # content reaches an edge: no margin all round
     # the block's outermost line may be resampling's blend of it and the margin
