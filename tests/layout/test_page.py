@@ -88,3 +88,18 @@ def test_a_real_framed_figure_is_analysed_inside_its_frame(shared_data) -> None:
     x0, y0, x1, y1 = page.box
     assert 0 < x0 <= 6 and 0 < y0 <= 6 and 0 < image.width - x1 <= 6 and 0 < image.height - y1 <= 6
 
+
+
+@pytest.mark.shared_data
+def test_labels_are_read_on_an_off_white_page(shared_data) -> None:
+    """A page 10-18 grey levels off white (a scanned or tinted figure) darkens every grey:
+    with the white page's dark-ink level, light fills turned to ink, the typical glyph
+    height shrank and none of this real figure's four labels was read."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+
+    path = shared_data / "figures" / "exsclaim" / "images" / "pipeline" / "s41467-018-06211-3_fig4.jpg"
+    rgb = np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
+    tinted = Image.fromarray(np.clip(rgb - np.array([12, 10, 18]), 0, 255).astype(np.uint8))
+    assert parse_layout(Image.fromarray(rgb.astype(np.uint8))).labels == ["a", "b", "c", "d"]
+    assert parse_layout(tinted).labels == ["a", "b", "c", "d"]

@@ -29,6 +29,8 @@ GLYPH_SIDE = 2.5  # ... and its glyphs at most this many text heights either way
 TEXT_LINE_SPAN = 0.8  # ... spanning this share of its length
 LIGHT_INK_ABOVE = 170  # grey level of light glyphs: white text on dark images
 DARK_INK_BELOW = 110  # grey level of dark glyphs (black, red, blue, green text) and lines
+WHITE_PAGE_NOISE = 8  # a page this close to white is white (JPEG leaves white pages at 247-255)
+OFF_WHITE = 25  # ... and one at most this much darker is an off-white (scanned, tinted) one
 MAX_FLAT_GUTTER = 0.02  # widest gutter of a flat non-page colour, as a share of the long side
 NO_PAGE = -1000  # background grey that no pixel is near
 COARSE = 4  # drawings are found on a mask shrunk this many times (any ink keeps a pixel)
@@ -187,6 +189,17 @@ class Canvas:
         self._memo: dict[Hashable, Any] = {}
 
 
+def dark_ink_below(page_gray: int) -> int:
+    """Grey level below which a pixel is dark ink: ``DARK_INK_BELOW`` on a white page,
+    as much lower as an off-white page is darker than white (a scanned or tinted page
+    darkens greys alike: light fills then turned to ink, and the typical glyph height
+    that every size limit follows shrank). Grey and dark pages keep the white page's level."""
+    if page_gray == NO_PAGE:
+        return DARK_INK_BELOW
+    darker = 255 - page_gray
+    return DARK_INK_BELOW - darker if WHITE_PAGE_NOISE < darker <= OFF_WHITE else DARK_INK_BELOW
+
+
 def text_lines(components: np.ndarray, glyphs: np.ndarray, text_height: float) -> np.ndarray:
     """Which ``components`` (content, coarse) are lines of text, not drawings: short
     across (at most ``TEXT_LINE_SIDE`` text heights) and long along, and made of glyphs:
@@ -237,7 +250,7 @@ def build_canvas(rgb: np.ndarray, config: LayoutConfig) -> Canvas:
     # pictures up to the border (no page): only flat lines count as gutters
     page_gray = background_gray if is_page else NO_PAGE
     content = page.content if page.content is not None else off_page(gray, background_gray, config.uniform_tolerance)
-    dark_ink = gray < DARK_INK_BELOW
+    dark_ink = gray < dark_ink_below(page_gray)
     dark_components = connected_boxes(dark_ink.view(np.uint8))
     return Canvas(
         rgb=work,
