@@ -5,7 +5,7 @@
     python benchmarks/layout/run_benchmark.py --only speed
     python benchmarks/layout/run_benchmark.py --only real --split dev --shrink 0.6   # small renders
     python benchmarks/layout/run_benchmark.py --only synthetic --parts   # labels Ai Aii / B1 B2
-    python benchmarks/layout/run_benchmark.py --only real --frame   # inside a thin black frame
+    python benchmarks/layout/run_benchmark.py --only real --perturb frame   # also tint, jpeg75, gray
 
 Accuracy: ImageCLEF accuracy, mAP at IoU 0.5 and label accuracy (see
 ``panel2patch.layout.scoring``) on our hand-annotated real figures (dev = tuned on,
@@ -57,29 +57,44 @@ def shrink(image: Image.Image, panels: list, factor: float) -> tuple[Image.Image
     return image.resize(size, Image.LANCZOS), boxes
 
 
-FRAME_MARGIN, FRAME_LINE = 8, 2  # --frame: a 2-px black line round an 8-px white margin
+FRAME_MARGIN, FRAME_LINE = 8, 2  # "frame": a 2-px black line round an 8-px white margin
+TINT = (12, 10, 18)  # "tint": every pixel this much darker (a scanned, yellowish page)
+PERTURBATIONS = ("frame", "tint", "jpeg75", "gray")
 
 
-def framed(image: Image.Image, panels: list) -> tuple[Image.Image, list]:
-    """The figure inside a thin black frame (some journals and slide exports draw one),
-    and its true boxes moved with it."""
-    border = FRAME_MARGIN + FRAME_LINE
-    out = ImageOps.expand(image.convert("RGB"), border=border, fill=(255, 255, 255))
-    draw = ImageDraw.Draw(out)
-    for k in range(FRAME_LINE):
-        draw.rectangle([k, k, out.width - 1 - k, out.height - 1 - k], outline=(0, 0, 0))
-    return out, [(tuple(v + border for v in box), label) for box, label in panels]
+def perturbed(image: Image.Image, panels: list, how: str) -> tuple[Image.Image, list]:
+    """The figure as a reader may meet it, and its true boxes moved with it: inside a thin
+    black frame (some journals and slide exports draw one), on an off-white page, JPEG
+    re-encoded at quality 75, or in grey levels."""
+    rgb = image.convert("RGB")
+    if how == "frame":
+        border = FRAME_MARGIN + FRAME_LINE
+        out = ImageOps.expand(rgb, border=border, fill=(255, 255, 255))
+        draw = ImageDraw.Draw(out)
+        for k in range(FRAME_LINE):
+            draw.rectangle([k, k, out.width - 1 - k, out.height - 1 - k], outline=(0, 0, 0))
+        return out, [(tuple(v + border for v in box), label) for box, label in panels]
+    if how == "tint":
+        darker = np.asarray(rgb).astype(np.int16) - np.array(TINT, np.int16)
+        return Image.fromarray(np.clip(darker, 0, 255).astype(np.uint8)), panels
+    if how == "jpeg75":
+        buffer = io.BytesIO()
+        rgb.save(buffer, "JPEG", quality=75)
+        return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"), panels
+    if how == "gray":
+        return rgb.convert("L").convert("RGB"), panels
+    raise ValueError(f"unknown perturbation {how!r}; choose from {PERTURBATIONS}")
 
 
 def score_real(
-    split: str, config: LayoutConfig | None, verbose: bool, factor: float = 1.0, frame: bool = False
+    split: str, config: LayoutConfig | None, verbose: bool, factor: float = 1.0, perturb: str | None = None
 ) -> dict:
     figures = [f for f in load_annotations() if split in ("all", f.split) and f.split != "excluded"]
     truth, preds, rows = [], [], []
     for fig in figures:
         image, panels = shrink(load_figure(fig.id), fig.panels, factor)
-        if frame:
-            image, panels = framed(image, panels)
+        if perturb:
+            image, panels = perturbed(image, panels, perturb)
         pred = predict(image, config)
         truth.append(panels)
         preds.append(pred)
@@ -186,8 +201,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="synthetic figures labelled as parts of a letter per row (Ai Aii / B1 B2)")
     parser.add_argument("--shrink", type=float, default=1.0,
                         help="score the real figures resized to this factor (e.g. 0.6: small renders)")
-    parser.add_argument("--frame", action="store_true",
-                        help="score the real figures inside a thin black frame on a white margin")
+    parser.add_argument("--perturb", choices=PERTURBATIONS,
+                        help="score the real figures as a reader may meet them: in a thin black frame, "
+                             "on an off-white page, JPEG re-encoded at quality 75, or in grey levels")
     parser.add_argument("--rounds", type=int, default=1,
                         help="time the default configuration this many times (runs on a small "
                              "host differ by ~0.4x; the spread shows whether a limit is met)")
@@ -202,9 +218,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"(real figures skipped: {DATA_ROOT} not found)")
         else:
             for split in splits:
-                scores = score_real(split, None, args.verbose, args.shrink, args.frame)
+                scores = score_real(split, None, args.verbose, args.shrink, args.perturb)
                 at = f" at {args.shrink:g}x" if args.shrink != 1.0 else ""
-                at += ", framed" if args.frame else ""
+                at += f", {args.perturb}" if args.perturb else ""
                 print(_row(f"real {split}{at}, all figures", scores["all"]))
                 print(_row(f"real {split}{at}, compound only", scores["compound"]))
     if "synthetic" in parts:

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageOps
 
 from panel2patch.layout import LayoutConfig
-from panel2patch.layout.frame import keep_frame
+from panel2patch.layout.frame import frame_candidates, keep_frame
 from panel2patch.layout.page import find_page
 from panel2patch.layout.scoring import imageclef_accuracy
 from tests.layout.fakes import grid_figure
@@ -103,3 +103,17 @@ def test_labels_are_read_on_an_off_white_page(shared_data) -> None:
     tinted = Image.fromarray(np.clip(rgb - np.array([12, 10, 18]), 0, 255).astype(np.uint8))
     assert parse_layout(Image.fromarray(rgb.astype(np.uint8))).labels == ["a", "b", "c", "d"]
     assert parse_layout(tinted).labels == ["a", "b", "c", "d"]
+
+
+def test_a_frame_blended_into_the_page_by_resampling_is_left_out_whole() -> None:
+    """A 2-px black frame shrunk by 5% reads 0, 44, 239, then the 255 page: the page read
+    on the 239 line was taken for an off-white one (and dark ink read against it)."""
+    gray = np.full((600, 800), 255, np.uint8)
+    for depth, level in enumerate((0, 44, 239)):
+        gray[depth, depth:800 - depth] = gray[599 - depth, depth:800 - depth] = level
+        gray[depth:600 - depth, depth] = gray[depth:600 - depth, 799 - depth] = level
+    gray[160:440, 200:600] = 30  # content
+    assert frame_candidates(gray, TOLERANCE) == [(3, 0.0)] * 4
+    rgb = np.repeat(gray[:, :, None], 3, axis=2)
+    page = find_page(rgb, gray, TOLERANCE)
+    assert page.box == (4, 4, 796, 596) and page.colour.min() == 255

@@ -24,6 +24,7 @@ FRAME_DEPTH = 0.005  # deepest frame, as a share of the figure's long side (at l
 FRAME_END = 0.02  # share of a frame line at either end left out (corners of another colour)
 FRAME_SPREAD_PERCENTILES = (2, 98)  # a frame line is flat between these (JPEG ringing)
 FRAME_BLEND = 1  # lines inside a kept frame also left out: resampling blends the frame into them
+BLEND_STEP = 8  # grey levels between successive lines of a frame's blend into the page
 
 
 def frame_candidates(gray: np.ndarray, tolerance: int) -> list[tuple[int, float]]:
@@ -65,7 +66,17 @@ def _edge_frame(lines: np.ndarray, tolerance: int) -> tuple[int, float]:
         depth += 1
     if depth == len(lines):  # still the same flat colour past the deepest frame: a margin
         return 0, 0.0
+    # a resampled frame blends into what lies inside over a line or two: flat lines that
+    # step on from the frame's grey toward the next line's (0, 44, 239, then a 255 page)
+    while depth + 1 < len(lines) and flat[depth] and _steps_on(grey, depth):
+        depth += 1
     return depth, float(grey[0])
+
+
+def _steps_on(grey: np.ndarray, k: int) -> bool:
+    """Line ``k`` lies on a monotone step from line ``k - 1`` to line ``k + 1``."""
+    into, out = grey[k] - grey[k - 1], grey[k + 1] - grey[k]
+    return into * out > 0 and abs(out) > BLEND_STEP
 
 
 def keep_frame(
