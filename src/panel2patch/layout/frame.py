@@ -4,14 +4,15 @@ The page colour is read on the figure's outermost pixels. A figure framed by a b
 (some journals and slide exports draw one; ruled grids of touching panels end in one)
 would read as a black page: its white gutters then count as content and the figure stays
 whole (on the real dev figures a 2-px black frame took ImageCLEF accuracy from 0.98 to
-0.37). Here each side's frame is found, the page is read just inside it, and the analysis
-starts there.
+0.40, 0.60 with a white margin inside the line). Here each side's frame is found, the page
+is read just inside it, and the analysis starts there.
 
-A frame goes all round the figure. A side's frame is its outermost lines while they are flat and of one colour, at most
-``FRAME_DEPTH`` of the long side deep, followed by a line that is not (content, or a
-margin of another colour). It is kept only where it cannot be the page's own margin: its
-colour differs from the page read inside it, or, where the pictures reach the frame (no
-page inside), it is not white (a thin white margin around touching pictures is page).
+A frame goes all round the figure. A side's frame is its outermost lines while they are
+flat and of one colour, at most ``FRAME_DEPTH`` of the long side deep, followed by a line
+that is not (content, or a margin of another colour), and the lines that blend it into
+what follows. It is kept only where it cannot be the page's own margin: its colour differs
+from the page read inside it, or, where the pictures reach the frame (no page inside), it
+is not white (a thin white margin around touching pictures is page).
 """
 
 from __future__ import annotations

@@ -131,4 +131,5 @@ def erase_outside(rgb: np.ndarray, box: WorkBox, colour: np.ndarray) -> np.ndarr
 
 
 def gray_of(colour: np.ndarray) -> int:
+    """The grey level of an RGB ``colour`` (OpenCV's weights, as the figure's grey image)."""
     return int(cv2.cvtColor(colour.reshape(1, 1, 3), cv2.COLOR_RGB2GRAY)[0, 0])
