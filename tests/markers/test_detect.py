@@ -728,3 +728,23 @@ def test_tall_arrow_in_a_wide_dark_patch_is_not_a_letter_counter():
     true = drawing.arrow(canvas, (220.0, 178.0), math.pi / 2, 36.0, "white")
     image = canvas.finish()
     _assert_found(_whole(image), true)
+
+
+@pytest.mark.parametrize("kind, radius", [("arrow", 28), ("arrowhead", 28), ("arrow", 60), ("arrowhead", 60)])
+def test_white_marker_whose_tip_touches_a_bright_disc(kind, radius):
+    """A white marker whose tip touches picture content as bright as it (bone on a CT slice,
+    a bright cell) is one white blob with it: of no glyph's shape, or larger than a glyph.
+    Cut at the thin neck where they touch, the marker is a piece of its own."""
+    panel = textured_panel(seed=1)
+    cx, cy = 260, 170
+    ImageDraw.Draw(panel).ellipse([cx - radius, cy - radius, cx + radius, cy + radius], fill=(250, 250, 250))
+    canvas = drawing.Canvas(panel)
+    tip = (cx - radius + 1.0, float(cy))
+    if kind == "arrow":
+        true = drawing.arrow(canvas, tip, 0.0, 60.0, "white")
+    else:
+        true = drawing.arrowhead(canvas, tip, 0.0, 22.0, "white")
+    found = _whole(jpeg(canvas.finish(), 85))
+    _assert_found(found, true)
+    hit = next(m for m in found if _hit(m, true))
+    assert math.dist(hit.tip, true.tip) <= 4

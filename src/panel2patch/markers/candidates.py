@@ -50,6 +50,14 @@ _FINE_TESTS: tuple[GlyphTest, ...] = (partial(fit_arrowhead, max_corner=80.0, fi
 # Rings of thin-line ridges (washed-out colour, no ink purity to go by): at least this many
 # outline minimums across (smaller thin rings are the counters of letters and digits).
 _LINE_RING_MIN = 2.5
+# Neck cut: a glyph whose blob merged with picture content of its own tone (a white arrow
+# whose tip touches bright bone, an arrowhead touching a bright cell) is larger than a
+# glyph or fits no shape. Blobs up to this many ``glyph_max`` on a side, and no larger in
+# area than a square of ``glyph_max``, are cut at their thin connections (``neck_pieces``);
+# at most this many blobs per mask, this many pieces of each (the largest).
+_NECK_MAX_SIDE = 2.0
+_MAX_NECKS = 10
+_NECK_PIECES = 3
 # Overlay evidence below this rejects a blob; above it, it scales the shape score from
 # 0.6 (borderline: blended JPEG edges) to 1 (pure ink, sharp edge).
 _MIN_EVIDENCE = 0.35
@@ -166,6 +174,7 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
         seeds = seeds[np.argsort(-fill[seeds])[:_MAX_BLOBS]]
     wanted = np.concatenate([wanted, seeds])
     out: list[Found] = []
+    failed: list[int] = []  # tested blobs that fit no shape: maybe a glyph merged with content
     # JPEG keeps colour at half resolution: a small coloured glyph's colour blob loses its
     # notches and thin arms, its grey levels keep them (``luma_blob``).
     refine = faint is None and color not in ("white", "black")
@@ -192,6 +201,8 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
                     results, (blob, (x, y, bw, bh), up, own) = fine, finer
                     break
         if not results:
+            if not small:
+                failed.append(label)
             continue
         fit = max(results, key=lambda f: f.score)
         if in_text_line(stats, comps.means, int(label)):
@@ -209,7 +220,85 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
         tip = (x + (fit.tip[0] - 1) / up, y + (fit.tip[1] - 1) / up) if fit.tip else None
         out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
                          fit.direction, fit.style))
+    if faint is None and tests == ALL_GLYPHS:
+        merged = np.flatnonzero(strong & (size > ctx.glyph_max) & (size <= _NECK_MAX_SIDE * ctx.glyph_max)
+                                & (area <= ctx.glyph_max ** 2))
+        necks = np.array([v for v in np.concatenate([merged, np.array(failed, int)]) if v > 0], int)
+        for label in necks[np.argsort(-area[necks])][:_MAX_NECKS]:
+            out += _neck_glyphs(comps, int(label), color, ctx, tests, penalty)
     return out
+
+
+def _neck_glyphs(comps: Components, label: int, color: str | None, ctx: Context,
+                 tests: Sequence[GlyphTest], penalty: float) -> list[Found]:
+    """Glyphs among the pieces of blob ``label`` cut at its thin connections, judged as
+    glyph blobs are: each piece on its own footprint, by its own box against text lines."""
+    out: list[Found] = []
+    for blob, (x, y, bw, bh), ((ox, oy), footprint) in neck_pieces(comps, label, ctx):
+        results = [fit for fit in (test(blob) for test in tests) if fit is not None]
+        if not results:
+            continue
+        fit = max(results, key=lambda f: f.score)
+        stats = comps.stats.copy()
+        stats[label, :4] = (x, y, bw, bh)
+        if in_text_line(stats, comps.means, label):
+            continue
+        local = (x - ox, y - oy, bw, bh)
+        window = (slice(oy, oy + footprint.shape[0]), slice(ox, ox + footprint.shape[1]))
+        evidence = overlay_evidence(ctx.work[window], footprint, 1, local, color)
+        if evidence < _MIN_EVIDENCE:
+            continue
+        if color == "black" and not _stands_out(ctx.grey[window], footprint, 1, np.array(local)):
+            continue
+        tip = (x + fit.tip[0] - 1, y + fit.tip[1] - 1) if fit.tip else None
+        out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
+                         fit.direction, fit.style))
+    return out
+
+
+def neck_pieces(comps: Components, label: int, ctx: Context, radius: int = 1):
+    """Glyph-sized pieces of blob ``label`` once its thin connections are cut.
+
+    A glyph touching picture content of its own tone joins it through a neck a few pixels
+    wide (the tip of an arrow on bright bone). Eroding by ``radius`` cuts the neck; the
+    remaining pieces grow back within the blob (geodesic reconstruction). Yields, for the largest
+    ``_NECK_PIECES`` pieces of glyph size that are not the whole blob again, the piece,
+    its box (x, y, w, h) in panel pixels and its footprint (crop origin and 0/1 array),
+    the crop padded for the ground around it (``_stands_out``)."""
+    x, y, w, h = (int(v) for v in comps.stats[label, :4])
+    pad = max(3, max(w, h) // 2)
+    y0, y1 = max(0, y - pad), min(ctx.work.shape[0], y + h + pad)
+    x0, x1 = max(0, x - pad), min(ctx.work.shape[1], x + w + pad)
+    inside = (comps.labels[y0:y1, x0:x1] == label).astype(np.uint8)
+    kernel = np.ones((3, 3), np.uint8)
+    count, pieces, stats, _ = cv2.connectedComponentsWithStats(cv2.erode(inside, kernel, iterations=radius),
+                                                               connectivity=8)
+    if count <= 1 or count > 4096:
+        return
+    whole = float(comps.stats[label, cv2.CC_STAT_AREA])
+    sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    order = [p for p in np.argsort(-stats[:, cv2.CC_STAT_AREA]) if p > 0 and sizes[p] <= ctx.glyph_max]
+    if not order:
+        return
+    # Pieces grow back together, each claiming the blob's pixels it reaches first: a neck
+    # is shared at its middle, and the glyph gets back its whole outline (a sharp tip).
+    claimed = pieces.astype(np.uint16)
+    for _ in range(2 * radius + 1):
+        free = (claimed == 0) & (inside > 0)
+        claimed[free] = cv2.dilate(claimed, kernel)[free]
+    yielded = 0
+    for piece in order:
+        if yielded >= _NECK_PIECES:
+            break
+        grown = (claimed == piece).astype(np.uint8)
+        px, py, pw, ph = cv2.boundingRect(grown)
+        if not ctx.glyph_min <= max(pw, ph) <= ctx.glyph_max or float(grown.sum()) > 0.9 * whole:
+            continue
+        blob = make_blob(grown[py:py + ph, px:px + pw])
+        if blob is None or blob.area < 12:
+            continue
+        yielded += 1
+        yield blob, (x0 + px, y0 + py, pw, ph), ((x0, y0), grown.astype(np.int32))
 
 
 # A black glyph's grey level differs from the median of the ground around it (out to half
