@@ -17,7 +17,7 @@ import numpy as np
 
 from panel2patch.layout.config import LayoutConfig
 from panel2patch.layout.page import erase_outside, find_page, gray_of, off_page
-from panel2patch.layout.gutters import WorkBox, find_gutters, is_textured, is_white_page, too_light_for_flat, trim_box
+from panel2patch.layout.gutters import WorkBox, find_gutters, is_white_page, too_light_for_flat, trim_box
 
 T = TypeVar("T")  # what ``Canvas.remembered`` computes
 
@@ -27,8 +27,6 @@ GRAPHIC_SIDE_IN_TEXT_HEIGHTS = 2.5
 TEXT_LINE_SIDE = 3.5  # a line of text on the coarse mask is at most this many text heights across
 GLYPH_SIDE = 2.5  # ... and its glyphs at most this many text heights either way
 TEXT_LINE_SPAN = 0.8  # ... spanning this share of its length
-PICTURE_DENSITY = 0.5  # share of off-page pixels in a picture (photo, micrograph)
-PICTURE_STEP = 4  # grey levels between neighbouring pixels of a picture's texture (above JPEG noise)
 LIGHT_INK_ABOVE = 170  # grey level of light glyphs: white text on dark images
 DARK_INK_BELOW = 110  # grey level of dark glyphs (black, red, blue, green text) and lines
 WHITE_PAGE_NOISE = 8  # a page this close to white is white (JPEG leaves white pages at 247-255)
@@ -80,14 +78,6 @@ class Canvas:
         if clipped.shape[0] == 0:
             return 0.0
         return float(np.minimum(clipped[:, 2] - clipped[:, 0], clipped[:, 3] - clipped[:, 1]).max())
-
-    def is_picture(self, box: WorkBox) -> bool:
-        """Whether ``box`` is mostly off the page with a picture's texture (photo,
-        micrograph), not a drawing, a flat fill or text."""
-        x0, y0, x1, y1 = box
-        if self.ink_count(box) < PICTURE_DENSITY * (x1 - x0) * (y1 - y0):
-            return False
-        return is_textured(self.gray[y0:y1, x0:x1], step=PICTURE_STEP)
 
     def graphic_components(self, box: WorkBox) -> list[WorkBox]:
         """Drawings and pictures (components of panel-part size) centred in ``box``, clipped to it."""

@@ -251,7 +251,8 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     if across < 2 * min_piece or along < 8:
         return []
     # only pictures touch without a gutter; drawings on a flat page have no texture
-    if not is_textured(pixels, axis):
+    jumps = cv2.absdiff(pixels[1:], pixels[:-1]) if axis == HORIZONTAL else cv2.absdiff(pixels[:, 1:], pixels[:, :-1])
+    if np.count_nonzero(jumps >= 2) / jumps.size < SEAM_TEXTURE:
         return []
     k, skip = SEAM_STRIP, SEAM_SKIP
     means = _strip_means(pixels, k, axis)  # means[:, i] = mean of lines [i, i + k)
@@ -277,16 +278,6 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     seams = [b for j, b in enumerate(seams) if j == 0 or b - seams[j - 1] > k]
     offset = y0 if axis == HORIZONTAL else x0
     return [Gutter(axis, offset + b, offset + b) for b in seams]
-
-
-def is_textured(pixels: np.ndarray, axis: int = HORIZONTAL, step: int = 2) -> bool:
-    """Photo or micrograph texture: at least ``SEAM_TEXTURE`` of neighbouring pixels (across
-    ``axis``) differ by ``step`` or more grey levels (flat fills, plots and drawings: far
-    fewer; JPEG noise on a flat fill reaches 2-3 levels)."""
-    if pixels.shape[0] < 2 or pixels.shape[1] < 2:
-        return False
-    jumps = cv2.absdiff(pixels[1:], pixels[:-1]) if axis == HORIZONTAL else cv2.absdiff(pixels[:, 1:], pixels[:, :-1])
-    return np.count_nonzero(jumps >= step) / jumps.size >= SEAM_TEXTURE
 
 
 def _strip_means(pixels: np.ndarray, k: int, axis: int) -> np.ndarray:

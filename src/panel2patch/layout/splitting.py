@@ -32,7 +32,7 @@ def split_unlabeled(canvas: Canvas, box: WorkBox) -> list[WorkBox]:
     if trimmed is None:
         return []
     for axis, children in candidate_splits(canvas, trimmed):
-        majors = major_drawings(canvas, children, axis) or _pictures(canvas, children)
+        majors = major_drawings(canvas, children, axis)
         if len(majors) >= 2:
             parts: list[WorkBox] = []
             for main, members in attach_to_nearest(children, majors, axis):
@@ -63,15 +63,6 @@ def major_drawings(canvas: Canvas, children: list[WorkBox], axis: int) -> list[W
         if a >= MINOR_AREA_RATIO * biggest
         and not (e < MINOR_EXTENT_RATIO * longest and a < MINOR_AREA_RATIO_IF_SHORT * biggest)
     ]
-
-
-def _pictures(canvas: Canvas, children: list[WorkBox]) -> list[WorkBox]:
-    """Pieces that are pictures through and through (dense, photo or micrograph texture),
-    when there are two or more: pictures with narrow gutters merge into one component on
-    the coarse mask that drawings are found on, centred in none of them (six fluorescence
-    pictures with 6-px white gutters made one panel)."""
-    found = [c for c in children if canvas.is_substantial(c) and canvas.is_picture(c)]
-    return found if len(found) >= 2 else []
 
 
 def attach_to_nearest(

@@ -1,6 +1,4 @@
-"""What counts as a drawing or picture when splitting, whatever the coarse mask merges:
-lines of large type are text (``canvas.text_lines``), pictures with narrow gutters are
-pictures (``splitting._pictures``)."""
+"""Lines of large type are text, not drawings (``canvas.text_lines``)."""
 
 from __future__ import annotations
 
@@ -10,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.layout.fakes import grid_figure, unlabelled_panel_boxes
+from tests.layout.fakes import unlabelled_panel_boxes
 
 
 def _enrichment_chart(type_size: int, dpi: int) -> Image.Image:
@@ -38,12 +36,3 @@ def test_the_category_names_of_a_bar_chart_stay_with_its_bars(type_size, dpi) ->
     """Large type blurs into one component per line on the coarse mask: the column of
     names read as a drawing and was cut off as a panel of its own."""
     assert len(unlabelled_panel_boxes(_enrichment_chart(type_size, dpi))) == 1
-
-
-@pytest.mark.parametrize("gap", [3, 6])
-def test_pictures_with_narrow_gutters_are_split(gap) -> None:
-    """Fluorescence pictures with a few pixels of white between them merge into one
-    component per column on the coarse mask, centred in the gutter between the rows:
-    neither row held a drawing and the figure stayed one panel."""
-    figure = grid_figure(2, 3, ["micrograph"], gap=gap, seed=1)
-    assert len(unlabelled_panel_boxes(figure.image)) == 6
