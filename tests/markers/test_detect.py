@@ -743,7 +743,7 @@ def test_white_marker_whose_tip_touches_a_bright_disc(kind, radius):
     if kind == "arrow":
         true = drawing.arrow(canvas, tip, 0.0, 60.0, "white")
     else:
-        true = drawing.arrowhead(canvas, tip, 0.0, 22.0, "white")
+        true = drawing.arrowhead(canvas, tip, 0.0, 26.0, "white")
     found = _whole(jpeg(canvas.finish(), 85))
     _assert_found(found, true)
     hit = next(m for m in found if _hit(m, true))
