@@ -56,8 +56,8 @@ _LINE_RING_MIN = 2.5
 # area than a square of ``glyph_max``, are cut at their thin connections (``neck_pieces``);
 # at most this many blobs per mask, this many pieces of each (the largest). Cut picture
 # blobs yield pieces of roughly any shape: a piece must be at least ``_SMALL_GLYPH_PX``
-# long (erosion wears a smaller glyph's corners away) and fit a shape by this much
-# (measured on the synthetic dev set and MedPix dev slices: bone pieces fit at 0.68-0.78).
+# long (erosion wears a smaller glyph's corners away) and fit a shape by this much (on
+# the synthetic dev set and MedPix dev slices most pieces of bone fit at 0.68-0.78).
 _NECK_MAX_SIDE = 2.0
 _MAX_NECKS = 10
 _NECK_PIECES = 3
@@ -267,8 +267,8 @@ def neck_pieces(comps: Components, label: int, ctx: Context, radius: int = 1):
 
     A glyph touching picture content of its own tone joins it through a neck a few pixels
     wide (the tip of an arrow on bright bone). Eroding by ``radius`` cuts the neck; the
-    remaining pieces grow back within the blob (geodesic reconstruction). Yields, for the largest
-    ``_NECK_PIECES`` pieces of glyph size that are not the whole blob again, the piece,
+    remaining pieces grow back within the blob (geodesic reconstruction). Yields, for the
+    largest ``_NECK_PIECES`` pieces of glyph size that are not the whole blob again, the piece,
     its box (x, y, w, h) in panel pixels and its footprint (crop origin and 0/1 array),
     the crop padded for the ground around it (``_stands_out``)."""
     x, y, w, h = (int(v) for v in comps.stats[label, :4])
@@ -292,13 +292,14 @@ def neck_pieces(comps: Components, label: int, ctx: Context, radius: int = 1):
     for _ in range(2 * radius + 1):
         free = (claimed == 0) & (inside > 0)
         claimed[free] = cv2.dilate(claimed, kernel)[free]
+    shortest = max(ctx.glyph_min, _SMALL_GLYPH_PX)
     yielded = 0
     for piece in order:
         if yielded >= _NECK_PIECES:
             break
         grown = (claimed == piece).astype(np.uint8)
         px, py, pw, ph = cv2.boundingRect(grown)
-        if not max(ctx.glyph_min, _SMALL_GLYPH_PX) <= max(pw, ph) <= ctx.glyph_max or float(grown.sum()) > 0.9 * whole:
+        if not shortest <= max(pw, ph) <= ctx.glyph_max or float(grown.sum()) > 0.9 * whole:
             continue
         blob = make_blob(grown[py:py + ph, px:px + pw])
         if blob is None or blob.area < 12:
