@@ -730,7 +730,7 @@ def test_tall_arrow_in_a_wide_dark_patch_is_not_a_letter_counter():
     _assert_found(_whole(image), true)
 
 
-@pytest.mark.parametrize("kind, radius", [("arrow", 28), ("arrowhead", 28), ("arrow", 60), ("arrowhead", 60)])
+@pytest.mark.parametrize("kind, radius", [("arrow", 28), ("arrowhead", 28), ("arrow", 70), ("arrowhead", 70)])
 def test_white_marker_whose_tip_touches_a_bright_disc(kind, radius):
     """A white marker whose tip touches picture content as bright as it (bone on a CT slice,
     a bright cell) is one white blob with it: of no glyph's shape, or larger than a glyph.
