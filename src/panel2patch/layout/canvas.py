@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from panel2patch.layout.config import LayoutConfig
+from panel2patch.layout.geometry import intersects
 from panel2patch.layout.page import erase_outside, find_page, gray_of, off_page
 from panel2patch.layout.gutters import WorkBox, find_gutters, is_white_page, too_light_for_flat, trim_box
 
@@ -63,9 +64,14 @@ class Canvas:
     def long_side(self) -> int:
         return max(self.width, self.height)
 
+    @property
+    def graphic_side(self) -> float:
+        """The smaller side from which a component is a drawing or picture, not a glyph."""
+        return GRAPHIC_SIDE_IN_TEXT_HEIGHTS * self.text_height
+
     def is_graphic(self, box: WorkBox) -> bool:
         """Whether ``box`` holds a drawing or picture, not only text."""
-        return self.largest_component_side(box) >= GRAPHIC_SIDE_IN_TEXT_HEIGHTS * self.text_height
+        return self.largest_component_side(box) >= self.graphic_side
 
     def largest_component_side(self, box: WorkBox) -> float:
         """Smaller side of the biggest content component centred in ``box`` (remembered
@@ -78,6 +84,23 @@ class Canvas:
         if clipped.shape[0] == 0:
             return 0.0
         return float(np.minimum(clipped[:, 2] - clipped[:, 0], clipped[:, 3] - clipped[:, 1]).max())
+
+    def straddling(self, pieces: list[WorkBox]) -> list[WorkBox]:
+        """Big components centred in none of ``pieces`` (in a gutter between them, or
+        beyond them) that reach into one: pictures merged across gutters narrower than
+        the coarse mask's blocks."""
+        b = self._big_boxes
+        if not len(b) or len(pieces) < 2:
+            return []
+        cx, cy = self._big_cx, self._big_cy
+        out = []
+        for i in range(len(b)):
+            if any(x0 <= cx[i] < x1 and y0 <= cy[i] < y1 for x0, y0, x1, y1 in pieces):
+                continue
+            box = tuple(int(v) for v in b[i])
+            if any(intersects(box, piece) for piece in pieces):
+                out.append(box)
+        return out
 
     def graphic_components(self, box: WorkBox) -> list[WorkBox]:
         """Drawings and pictures (components of panel-part size) centred in ``box``, clipped to it."""
@@ -174,7 +197,7 @@ class Canvas:
         )
 
     def __post_init__(self) -> None:
-        side = GRAPHIC_SIDE_IN_TEXT_HEIGHTS * self.text_height
+        side = self.graphic_side
         comps = self.components
         big = np.minimum(comps[:, 2], comps[:, 3]) >= side if comps.size else np.zeros(0, bool)
         big_comps = comps[big] if comps.size else comps.reshape(0, 5)

@@ -37,6 +37,12 @@ def intersection(a: Sequence[float], b: Sequence[float]) -> float:
     return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
+def clipped(a: WorkBox, b: WorkBox) -> WorkBox | None:
+    """The part of ``a`` inside ``b``, or None when they do not overlap."""
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
 def extent(b: WorkBox, axis: int) -> int:
     """Size along the direction that ``axis`` cuts stack in (HORIZONTAL: height)."""
     return b[3] - b[1] if axis == HORIZONTAL else b[2] - b[0]
