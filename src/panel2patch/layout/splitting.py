@@ -54,7 +54,8 @@ def split_unlabeled(canvas: Canvas, box: WorkBox) -> list[WorkBox]:
 def major_drawings(canvas: Canvas, children: list[WorkBox], axis: int) -> list[WorkBox]:
     drawings = [c for c in children if canvas.is_substantial(c) and canvas.is_graphic(c)]
     if len(drawings) < 2:
-        drawings = [c for c in children if canvas.is_substantial(c) and _holds_part(canvas, c, children)]
+        straddling = canvas.straddling(children)
+        drawings = [c for c in children if canvas.is_substantial(c) and _holds_part(canvas, c, straddling)]
     if len(drawings) < 2:
         return drawings
     areas = [area(c) for c in drawings]
@@ -68,16 +69,15 @@ def major_drawings(canvas: Canvas, children: list[WorkBox], axis: int) -> list[W
     ]
 
 
-def _holds_part(canvas: Canvas, child: WorkBox, children: list[WorkBox]) -> bool:
-    """``child`` holds a drawing of its own, or a graphic-sized part of a component that
-    straddles the gutters between the pieces (``Canvas.straddling``): six pictures with
-    6-px gutters merge into one component per column on the coarse mask, centred in the
-    gutter between the rows, and neither row held a drawing."""
+def _holds_part(canvas: Canvas, child: WorkBox, straddling: list[WorkBox]) -> bool:
+    """``child`` holds a drawing of its own, or a graphic-sized part of one of the
+    ``straddling`` components (``Canvas.straddling``): six pictures with 6-px gutters merge
+    into one component per column on the coarse mask, centred in the gutter between the
+    rows, and neither row held a drawing."""
     if canvas.is_graphic(child):
         return True
-    side = canvas.graphic_side
-    for part in (clipped(box, child) for box in canvas.straddling(children)):
-        if part is not None and min(part[2] - part[0], part[3] - part[1]) >= side:
+    for part in (clipped(box, child) for box in straddling):
+        if part is not None and min(part[2] - part[0], part[3] - part[1]) >= canvas.graphic_side:
             return True
     return False
 
