@@ -16,7 +16,6 @@ import cv2
 import numpy as np
 
 from panel2patch.layout.config import LayoutConfig
-from panel2patch.layout.geometry import intersects
 from panel2patch.layout.page import erase_outside, find_page, gray_of, off_page
 from panel2patch.layout.gutters import WorkBox, find_gutters, is_white_page, too_light_for_flat, trim_box
 
@@ -92,15 +91,12 @@ class Canvas:
         b = self._big_boxes
         if not len(b) or len(pieces) < 2:
             return []
-        cx, cy = self._big_cx, self._big_cy
-        out = []
-        for i in range(len(b)):
-            if any(x0 <= cx[i] < x1 and y0 <= cy[i] < y1 for x0, y0, x1, y1 in pieces):
-                continue
-            box = tuple(int(v) for v in b[i])
-            if any(intersects(box, piece) for piece in pieces):
-                out.append(box)
-        return out
+        centred = np.zeros(len(b), bool)
+        reaching = np.zeros(len(b), bool)
+        for x0, y0, x1, y1 in pieces:
+            centred |= self._centred_in((x0, y0, x1, y1))
+            reaching |= (b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)
+        return [tuple(box) for box in b[reaching & ~centred].tolist()]
 
     def graphic_components(self, box: WorkBox) -> list[WorkBox]:
         """Drawings and pictures (components of panel-part size) centred in ``box``, clipped to it."""
@@ -109,9 +105,14 @@ class Canvas:
     def _big_in(self, box: WorkBox) -> np.ndarray:
         """(n, 4) x0, y0, x1, y1 of the big components centred in ``box``, clipped to it."""
         x0, y0, x1, y1 = box
-        cx, cy = self._big_cx, self._big_cy
-        inside = self._big_boxes[(cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)]
+        inside = self._big_boxes[self._centred_in(box)]
         return np.minimum(np.maximum(inside, (x0, y0, x0, y0)), (x1, y1, x1, y1))
+
+    def _centred_in(self, box: WorkBox) -> np.ndarray:
+        """Which big components have their centre in ``box``."""
+        x0, y0, x1, y1 = box
+        cx, cy = self._big_cx, self._big_cy
+        return (cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)
 
     @functools.cached_property
     def gray_sums(self) -> tuple[np.ndarray, np.ndarray]:

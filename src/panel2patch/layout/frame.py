@@ -38,15 +38,15 @@ def frame_candidates(gray: np.ndarray, tolerance: int) -> list[tuple[int, float]
     deepest = max(2, round(FRAME_DEPTH * max(height, width)))
     if min(height, width) < 4 * (deepest + 1):
         return none
-    edges = (
-        lambda: gray[: deepest + 1],
-        lambda: gray[::-1][: deepest + 1],
-        lambda: gray[:, : deepest + 1].T,
-        lambda: gray[:, ::-1][:, : deepest + 1].T,
+    edges = (  # views: no pixel is copied before it is looked at
+        gray[: deepest + 1],
+        gray[::-1][: deepest + 1],
+        gray[:, : deepest + 1].T,
+        gray[:, ::-1][:, : deepest + 1].T,
     )
     found = []
     for lines in edges:
-        depth, grey = _edge_frame(lines(), tolerance)
+        depth, grey = _edge_frame(lines, tolerance)
         if not depth:  # most figures: the first edge is a margin or content
             return none
         found.append((depth, grey))
