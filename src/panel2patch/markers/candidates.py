@@ -214,16 +214,12 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
         if own is None:
             evidence = overlay_evidence(ctx.work, judged, int(label), tuple(int(v) for v in stats[label, :4]), color)
         else:  # judged on the glyph's own footprint: the ink blob is only its core
-            (ox, oy), footprint = own
-            evidence = overlay_evidence(ctx.work[oy:oy + footprint.shape[0], ox:ox + footprint.shape[1]], footprint,
-                                        1, (x - ox, y - oy, bw, bh), color)
+            evidence = _footprint_evidence(ctx, *own, (x, y, bw, bh), color)
         if evidence < _MIN_EVIDENCE:
             continue
         if own is None and color == "black" and not _stands_out(ctx.grey, judged, int(label), stats[label]):
             continue
-        tip = (x + (fit.tip[0] - 1) / up, y + (fit.tip[1] - 1) / up) if fit.tip else None
-        out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
-                         fit.direction, fit.style))
+        out.append(_found(fit, (x, y, bw, bh), up, evidence, penalty, color))
     if faint is None and tests == ALL_GLYPHS:
         merged = np.flatnonzero(strong & (size > ctx.glyph_max) & (size <= _NECK_MAX_SIDE * ctx.glyph_max)
                                 & (area <= ctx.glyph_max ** 2))
@@ -249,17 +245,34 @@ def _neck_glyphs(comps: Components, label: int, color: str | None, ctx: Context,
         stats[label, :4] = (x, y, bw, bh)
         if in_text_line(stats, comps.means, label):
             continue
-        local = (x - ox, y - oy, bw, bh)
-        window = (slice(oy, oy + footprint.shape[0]), slice(ox, ox + footprint.shape[1]))
-        evidence = overlay_evidence(ctx.work[window], footprint, 1, local, color)
+        evidence = _footprint_evidence(ctx, (ox, oy), footprint, (x, y, bw, bh), color)
         if evidence < _MIN_EVIDENCE:
             continue
-        if color == "black" and not _stands_out(ctx.grey[window], footprint, 1, np.array(local)):
+        window = (slice(oy, oy + footprint.shape[0]), slice(ox, ox + footprint.shape[1]))
+        if color == "black" and not _stands_out(ctx.grey[window], footprint, 1, np.array((x - ox, y - oy, bw, bh))):
             continue
-        tip = (x + fit.tip[0] - 1, y + fit.tip[1] - 1) if fit.tip else None
-        out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
-                         fit.direction, fit.style))
+        out.append(_found(fit, (x, y, bw, bh), 1, evidence, penalty, color))
     return out
+
+
+def _footprint_evidence(ctx: Context, origin: tuple[int, int], footprint: np.ndarray,
+                        box: tuple[int, int, int, int], color: str | None) -> float:
+    """``overlay_evidence`` of a glyph judged on its own footprint (a 0/1 array placed at
+    ``origin``), not on the ink blob it was cut from; ``box`` (x, y, w, h) in panel pixels."""
+    (ox, oy), (x, y, bw, bh) = origin, box
+    window = ctx.work[oy:oy + footprint.shape[0], ox:ox + footprint.shape[1]]
+    return overlay_evidence(window, footprint, 1, (x - ox, y - oy, bw, bh), color)
+
+
+def _found(fit, box: tuple[int, int, int, int], up: int, evidence: float, penalty: float,
+           color: str | None) -> Found:
+    """The detection of ``fit`` on the glyph at ``box`` (x, y, w, h; its crop upsampled
+    ``up`` times): its shape score weighed by the overlay ``evidence`` and the colour-share
+    ``penalty``, its tip in panel pixels."""
+    x, y, bw, bh = box
+    tip = (x + (fit.tip[0] - 1) / up, y + (fit.tip[1] - 1) / up) if fit.tip else None
+    return Found(fit.type, (x, y, x + bw, y + bh), fit.score * _weigh(evidence) * penalty, color, tip,
+                 fit.direction, fit.style)
 
 
 def neck_pieces(comps: Components, label: int, ctx: Context, radius: int = 1):
