@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from panel2patch.layout import LayoutConfig
@@ -114,3 +115,23 @@ def test_white_page_line_flags_equal_the_pixel_by_pixel_flags() -> None:
             fast_page, fast_flat_only = white_page_flags(canvas.gray, box, axis, *tables)
             assert np.array_equal(fast_page, slow_page)
             assert np.array_equal(fast_flat_only, slow_flat & ~slow_page)
+
+
+@pytest.mark.shared_data
+def test_seams_between_touching_photos_of_fur_and_foliage_are_found(shared_data) -> None:
+    """OpenApePose fig1 is a grid of 4 x 6 photos touching without gutters (fur, grass,
+    leaves): down its first column each of the three seams between the rows is found,
+    where the lines a few pixels inside the photos step nearly as much as the seams do."""
+    import zipfile
+
+    from panel2patch.layout.gutters import HORIZONTAL, find_seams
+
+    meca = shared_data / "articles" / "elife_meca" / "2212.00741-OpenApePose.meca.zip"
+    with zipfile.ZipFile(meca) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("2212.00741v1_fig1.jpg"))
+        image = Image.open(io.BytesIO(archive.read(name))).convert("L")
+    gray = np.asarray(image)[:, :320]  # the first column of photos
+    row = gray.shape[0] / 4
+    seams = [g.start for g in find_seams(gray, (0, 0, gray.shape[1], gray.shape[0]), HORIZONTAL, 60)]
+    assert len(seams) == 3
+    assert all(abs(s - (k + 1) * row) <= 4 for k, s in enumerate(seams))
