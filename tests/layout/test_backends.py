@@ -93,3 +93,15 @@ def test_rapidocr_reads_many_crops_in_one_line() -> None:
     assert line.shape[0] == 48 and len(slots) == 6
     texts = [t for t, _ in get_label_reader("rapidocr").read(crops)]
     assert texts == ["A", "(b)", "C.", "ii", "3", "F"]
+
+
+def test_a_character_just_past_a_wide_crop_stays_with_that_crop() -> None:
+    """Characters go to the crop whose end or start is nearer, across the middle of the
+    white gap: the recogniser places a last character up to ~5 px past its crop's end.
+    (Half-way between the crops' middles fell inside a crop twice as wide as the next.)"""
+    from panel2patch.layout.label_reader import _per_slot
+    from panel2patch.layout.line_recogniser import LineRead
+
+    slots = [(0, 60), (72, 84)]  # "D1R/" squeezed to 60 px, then "D", a 12 px gap between
+    read = LineRead(["D", "1", "R", "/", "D"], [8.0, 22.0, 38.0, 63.0, 78.0], [0.9] * 5)
+    assert [text for text, _ in _per_slot(read, slots)] == ["D1R/", "D"]

@@ -70,3 +70,23 @@ def test_small_labels_of_a_tall_figure_are_candidates() -> None:
     boxes = _boxes(image)
     found = [lab for lab in labels if any(abs(b[0] - lab[0]) <= 2 and abs(b[1] - lab[1]) <= 3 for b in boxes)]
     assert len(found) == len(labels), (labels, boxes)
+
+
+def _white_label_on_a_picture() -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A dark radiograph-like picture, 1000 px wide, with a white "(a)" at its top-left
+    corner and, 4 px right of the label, a bright structure 2.5 times as tall (a bone, a
+    vessel), small enough to be a glyph of the figure's largest type."""
+    rng = np.random.default_rng(3)
+    picture = Image.fromarray(rng.normal(45, 12, (700, 1000)).clip(0, 255).astype(np.uint8)).convert("RGB")
+    draw = ImageDraw.Draw(picture)
+    font = _font(26)
+    x0, y0, x1, y1 = draw.textbbox((12, 14), "(a)", font=font)
+    draw.rectangle([x1 + 4, y0 - 2, x1 + 20, y0 - 2 + round(2.5 * (y1 - y0))], fill=(235, 235, 235))
+    draw.text((12, 14), "(a)", fill="white", font=font)
+    return np.asarray(picture), (x0, y0, x1, y1)
+
+
+def test_a_white_label_is_not_chained_to_a_taller_bright_structure_beside_it() -> None:
+    image, (x0, y0, x1, y1) = _white_label_on_a_picture()
+    alone = [b for b in _boxes(image) if abs(b[0] - x0) <= 3 and abs(b[2] - x1) <= 3 and b[3] - b[1] <= 1.5 * (y1 - y0)]
+    assert alone, (_boxes(image), (x0, y0, x1, y1))

@@ -35,6 +35,9 @@ FLAT_STD = {True: 18.0, False: 32.0}  # grey spread allowed around dark / light 
 THIN_INK_BELOW = 160  # grey cores of thin strokes (see ``thin_ink``)
 THIN_CONTRAST = 100  # ... at least this much darker than the lightest pixel beside them
 THIN_TEXT_HEIGHT = 9  # typical glyph height (work pixels) at or below which type may be thin
+# a light glyph more than this many times taller than the one before it is not the next
+# letter of its word: white labels on a picture chained the picture's bright parts after ")"
+NEXT_LIGHT_GLYPH_GROWTH = 2.0
 SERIES_GAP = 5.0  # equal words closer than this (in heights) along a row or column are ticks
 
 
@@ -97,7 +100,7 @@ def _polarity_candidates(
 ) -> list[LabelCandidate]:
     """The candidates among the glyphs of one polarity (``ink``, its components ``stats``)."""
     ink_sum = cv2.integral(ink.view(np.uint8))
-    words, parts = _words(stats, h_min, h_max, ink_sum, canvas.width, canvas.height)
+    words, parts = _words(stats, h_min, h_max, ink_sum, canvas.width, canvas.height, light=not dark)
     if words.shape[0]:
         words = words[~_text_on_the_left(words, parts)]
     if not words.shape[0]:
@@ -126,13 +129,15 @@ def has_thin_type(canvas: Canvas) -> bool:
 
 
 def _words(
-    stats: np.ndarray, h_min: int, h_max: float, ink_sum: np.ndarray, width: int, height: int
+    stats: np.ndarray, h_min: int, h_max: float, ink_sum: np.ndarray, width: int, height: int, light: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """(n, 6) x0, y0, x1, y1, glyph count, max glyph height: glyphs chained into words.
 
     A word starts at a glyph of label height and takes the next glyph to its right while
     it overlaps the same line and the gap is under half a height. Smaller glyphs (the
-    bowl of "a" in "(a)", a dot) may join a word but never start one.
+    bowl of "a" in "(a)", a dot) may join a word but never start one. ``light``: white
+    glyphs on a picture, where a glyph more than ``NEXT_LIGHT_GLYPH_GROWTH`` times taller
+    than the one before it is a bright part of the picture, not the word's next letter.
     """
     empty = np.zeros((0, 6), np.int32)
     if stats.shape[0] == 0:
@@ -157,6 +162,8 @@ def _words(
     i, j = _window_pairs(px0, px1 - 0.2 * ph, px1 + 0.5 * ph)
     overlap = np.minimum(py1[i], py1[j]) - np.maximum(py0[i], py0[j])
     valid = (j != i) & (px1[j] > px1[i]) & (overlap >= 0.4 * np.minimum(ph[i], ph[j]))
+    if light:
+        valid &= ph[j] <= NEXT_LIGHT_GLYPH_GROWTH * ph[i]
     following = np.full(parts.shape[0], -1)
     firsts, where = np.unique(i[valid], return_index=True)
     following[firsts] = j[valid][where]

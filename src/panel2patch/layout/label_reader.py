@@ -169,10 +169,12 @@ def _per_slot(read: LineRead, slots: list[tuple[int, int]]) -> list[tuple[str, f
 
 
 def _slot_bounds(slots: list[tuple[int, int]]) -> list[float]:
-    """Columns half-way between neighbouring crops' middles: a character at x belongs to
-    crop ``bisect_right(bounds, x)``."""
-    middles = [(a + b) / 2 for a, b in slots]
-    return [(middles[i] + middles[i + 1]) / 2 for i in range(len(slots) - 1)]
+    """The middle of the white gap between neighbouring crops: a character at x belongs
+    to crop ``bisect_right(bounds, x)``. (The recogniser places a character up to ~5 px
+    past its crop's end, within the 6 px to the gap's middle. Half-way between the crops'
+    middles instead fell inside a crop twice as wide as the next one: the "/" ending
+    "D1R/" was read as the start of the next crop's "/D".)"""
+    return [(slots[i][1] + slots[i + 1][0]) / 2 for i in range(len(slots) - 1)]
 
 
 def _split_by_slots(result, slots: list[tuple[int, int]], line_width: int) -> list[tuple[str, float]] | None:
