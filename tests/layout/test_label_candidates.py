@@ -90,3 +90,30 @@ def test_a_white_label_is_not_chained_to_a_taller_bright_structure_beside_it() -
     image, (x0, y0, x1, y1) = _white_label_on_a_picture()
     alone = [b for b in _boxes(image) if abs(b[0] - x0) <= 3 and abs(b[2] - x1) <= 3 and b[3] - b[1] <= 1.5 * (y1 - y0)]
     assert alone, (_boxes(image), (x0, y0, x1, y1))
+
+
+def _thin_white_labels_on_black() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Four pictures on a black page, each with a 10-px white "(a)".."(d)" above it: strokes
+    one pixel wide, whose anti-aliased greys break the glyphs apart at the light-ink level."""
+    image = Image.new("RGB", (840, 400), "black")
+    draw = ImageDraw.Draw(image)
+    rng = np.random.default_rng(0)
+    labels = []
+    for i, letter in enumerate("abcd"):
+        x = 40 + i * 200
+        image.paste(Image.fromarray(rng.integers(60, 200, (150, 180, 3), dtype=np.uint8)), (x, 40))
+        draw.text((x, 20), f"({letter})", fill="white", font=_font(10))
+        labels.append(draw.textbbox((x, 20), f"({letter})", font=_font(10)))
+    return np.asarray(image), labels
+
+
+def test_thin_white_labels_are_candidates_of_the_thin_stroke_look() -> None:
+    image, labels = _thin_white_labels_on_black()
+    canvas = build_canvas(image, LayoutConfig())
+
+    def found(thin: bool) -> int:
+        boxes = [c.box for c in find_label_candidates(canvas, 200, thin=thin)]
+        return sum(any(abs(b[0] - lab[0]) <= 2 and abs(b[2] - lab[2]) <= 2 for b in boxes) for lab in labels)
+
+    assert found(thin=False) == 0
+    assert found(thin=True) == len(labels)

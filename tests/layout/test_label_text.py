@@ -83,6 +83,14 @@ def test_roman_and_digit_sequences() -> None:
     assert style == "digit" and [c.text for c in chosen] == ["1", "2", "3"]
 
 
+def test_two_numerals_far_apart_are_no_sequence() -> None:
+    """ "i" and "v" alone (two white strokes in a grid of photos) are 2 of 5 numerals: no
+    more complete than letters A and E would be; "i", "ii", "iv" are."""
+    assert choose_sequence(_row(["i", "v"])) == (None, [])
+    style, chosen = choose_sequence(_row(["i", "ii", "iv"]))
+    assert style == "roman" and [c.text for c in chosen] == ["i", "ii", "iv"]
+
+
 def test_labels_of_another_size_are_ignored() -> None:
     readings = _row(["A", "B", "C"]) + [Reading((700, 0, 730, 40), "D", 0.99)]
     _, chosen = choose_sequence(readings)

@@ -89,8 +89,11 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool =
         found = _polarity_candidates(canvas, True, ink, connected_boxes(ink.view(np.uint8)), h_min, h_max)
     else:
         found = _polarity_candidates(canvas, True, canvas.dark_ink, canvas.dark_components, h_min, h_max)
-    # light glyphs are the same for the thin-stroke look: their candidates are found once
+    # light glyphs are found once; the thin-stroke look adds those of thin light strokes
     found += canvas.remembered("light label candidates", lambda: _light_candidates(canvas, h_min, h_max))
+    if thin:
+        seen = {c.box for c in found}
+        found += [c for c in _light_candidates(canvas, h_min, h_max, thin=True) if c.box not in seen]
     found.sort(key=lambda c: -c.prior)
     return found[: limit if limit is not None else cfg.max_label_candidates]
 
@@ -108,18 +111,27 @@ def _polarity_candidates(
     return _candidates(words, dark, ink_sum, canvas.gray_sums, canvas)
 
 
-def _light_candidates(canvas: Canvas, h_min: int, h_max: float) -> list[LabelCandidate]:
-    """Candidates of light glyphs, looked for only where enough of the figure is dark."""
+def _light_candidates(canvas: Canvas, h_min: int, h_max: float, thin: bool = False) -> list[LabelCandidate]:
+    """Candidates of light glyphs, looked for only where enough of the figure is dark.
+    ``thin``: also the light cores of thin strokes (``thin_ink``)."""
     if np.count_nonzero(canvas.gray < 80) <= DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
         return []
+    if thin:
+        ink = thin_ink(canvas, light=True)
+        return _polarity_candidates(canvas, False, ink, connected_boxes(ink.view(np.uint8)), h_min, h_max)
     return _polarity_candidates(canvas, False, *canvas.light_ink, h_min, h_max)
 
 
-def thin_ink(canvas: Canvas) -> np.ndarray:
+def thin_ink(canvas: Canvas, light: bool = False) -> np.ndarray:
     """Dark ink plus pixels clearly darker than their lightest neighbour (stroke cores of
-    anti-aliased thin type); flat grey areas and pale lines stay out."""
-    local_max = cv2.dilate(canvas.gray, np.ones((3, 3), np.uint8))
-    core = (canvas.gray < THIN_INK_BELOW) & (cv2.subtract(local_max, canvas.gray) > THIN_CONTRAST)
+    anti-aliased thin type); flat grey areas and pale lines stay out. ``light``: the same
+    for white type on a dark ground, whose thin strokes break into dots at the light-ink
+    level: light ink plus pixels clearly lighter than their darkest neighbour."""
+    gray, kernel = canvas.gray, np.ones((3, 3), np.uint8)
+    if light:
+        core = (gray > 255 - THIN_INK_BELOW) & (cv2.subtract(gray, cv2.erode(gray, kernel)) > THIN_CONTRAST)
+        return canvas.light_ink[0] | core
+    core = (gray < THIN_INK_BELOW) & (cv2.subtract(cv2.dilate(gray, kernel), gray) > THIN_CONTRAST)
     return canvas.dark_ink | core
 
 

@@ -383,12 +383,14 @@ def _longest_increasing(seq: list[tuple[int, Reading, Parsed]]) -> list[tuple[in
 
 
 def _plausible(style: str, chosen: list[Chosen]) -> bool:
-    """Numbers and numerals must start at the first one; numbers need more evidence (ticks)."""
+    """Numbers and numerals must start at the first one, and numerals be as complete as
+    letters ("i" and "v" alone were two white strokes of a photo grid); numbers need more
+    evidence (ticks)."""
     if style == "letter":
         return _completeness(chosen) >= MIN_LETTER_COMPLETENESS
     starts = min(c.index for c in chosen) == 0
     if style == "roman":
-        return starts
+        return starts and _completeness(chosen) >= MIN_LETTER_COMPLETENESS
     return starts and len(chosen) >= 3 and _completeness(chosen) >= MIN_DIGIT_COMPLETENESS
 
 
