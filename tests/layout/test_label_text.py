@@ -40,6 +40,17 @@ def test_text_run_on_after_a_closing_parenthesis(text: str, letters: list) -> No
     assert [p.bare for p in parse_label(text) if p.style == "letter"] == letters
 
 
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [(".(a)", [("letter", "a")]), ("/D", [("letter", "D")]), (",b)", [("letter", "b")]), (".5", []), ("/12", [])],
+)
+def test_a_mark_bled_from_the_crop_before_is_skipped_before_letters_only(text: str, parsed: list) -> None:
+    """Crops are read side by side in one line; a "." or "/" that ends one crop is now and
+    then placed past the gap's middle, at the start of the next crop's read ("0.5" cut to
+    ".5" stays no label)."""
+    assert [(p.style, p.bare) for p in parse_label(text)] == parsed
+
+
 def _row(texts: list[str], height: int = 14, step: int = 200) -> list[Reading]:
     return [Reading((i * step, 0, i * step + 10, height), t, 0.9) for i, t in enumerate(texts)]
 

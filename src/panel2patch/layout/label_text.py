@@ -16,11 +16,14 @@ from dataclasses import dataclass
 
 from panel2patch.layout.gutters import WorkBox
 
-_WRAPPED = re.compile(r"^[(\[]?([A-Za-z]{1,4}|[0-9]{1,2}|\|)[)\].:,]?$")
+# A mark just past the end of the crop before (read in one line with it) may be given to
+# this crop: ".(a)", "/D". It is skipped before a parenthesis or a letter, never a number.
+_BLEED = r"(?:[.,/'`](?=[(\[A-Za-z]))?"
+_WRAPPED = re.compile(rf"^{_BLEED}[(\[]?([A-Za-z]{{1,4}}|[0-9]{{1,2}}|\|)[)\].:,]?$")
 # a label closed by ")" and run into the text after it, read as one word: "b)P. areolatus"
-_RUN_ON = re.compile(r"^\(?([A-Za-z]|[0-9]{1,2})\)[A-Za-z].*$")
+_RUN_ON = re.compile(rf"^{_BLEED}\(?([A-Za-z]|[0-9]{{1,2}})\)[A-Za-z].*$")
 # a letter and its part: "Ai", "(Aii)", "A-iii", "a.2", "B1"
-_PART = re.compile(r"^[(\[]?([A-Za-z])[-.]?(i{1,3}|iv|vi{0,3}|I{1,3}|IV|VI{0,3}|[1-9])[)\].:,]?$")
+_PART = re.compile(rf"^{_BLEED}[(\[]?([A-Za-z])[-.]?(i{{1,3}}|iv|vi{{0,3}}|I{{1,3}}|IV|VI{{0,3}}|[1-9])[)\].:,]?$")
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 # Glyphs whose upper and lower case look alike; OCR guesses their case.
 CASELESS = set("cosuvwxzpk")
