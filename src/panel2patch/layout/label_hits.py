@@ -20,6 +20,7 @@ from panel2patch.layout.gutters import WorkBox
 
 LABEL_MIN_HEIGHT_FRACTION = 0.008  # of the mean side (square root of the area), work pixels
 DARK_AREA_FOR_LIGHT_TEXT = 0.02  # look for light glyphs only if this share of pixels is dark
+DARK_AREA_FOR_THIN_LIGHT_TEXT = 0.15  # ... and thin light ones (a look of ~1.4 ms): a dark page, dark pictures
 MAX_GLYPHS = 5
 MAX_HEAD_GLYPHS = 3  # a label run into following text: at most this many glyphs ("(a)")
 WORD_SPACE = 0.25  # a gap this many heights wide separates words
@@ -114,7 +115,10 @@ def _polarity_candidates(
 def _light_candidates(canvas: Canvas, h_min: int, h_max: float, thin: bool = False) -> list[LabelCandidate]:
     """Candidates of light glyphs, looked for only where enough of the figure is dark.
     ``thin``: also the light cores of thin strokes (``thin_ink``)."""
-    if np.count_nonzero(canvas.gray < 80) <= DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
+    dark = np.count_nonzero(canvas.gray < 80)
+    if dark <= DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
+        return []
+    if thin and dark <= DARK_AREA_FOR_THIN_LIGHT_TEXT * canvas.gray.size:
         return []
     if thin:
         ink = thin_ink(canvas, light=True)
