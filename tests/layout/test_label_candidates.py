@@ -117,3 +117,30 @@ def test_thin_white_labels_are_candidates_of_the_thin_stroke_look() -> None:
 
     assert found(thin=False) == 0
     assert found(thin=True) == len(labels)
+
+
+def _labels_in_tight_white_boxes() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Three dark radiograph-like pictures on a black page, each with a black "(a)".."(c)"
+    in a white box at its top-left corner, padded by 5 px, a sixth of the font size (less than
+    the clear margin a bare label needs)."""
+    rng = np.random.default_rng(5)
+    image = Image.new("RGB", (1000, 420), "black")
+    draw = ImageDraw.Draw(image)
+    labels = []
+    for i, letter in enumerate("abc"):
+        x = 30 + i * 320
+        picture = rng.normal(70, 25, (340, 300)).clip(0, 255).astype(np.uint8)
+        image.paste(Image.fromarray(picture).convert("RGB"), (x, 40))
+        font, pad = _font(28), 5
+        tx0, ty0, tx1, ty1 = draw.textbbox((x + 12, 52), f"({letter})", font=font)
+        draw.rectangle([tx0 - pad, ty0 - pad, tx1 + pad, ty1 + pad], fill="white")
+        draw.text((x + 12, 52), f"({letter})", fill="black", font=font)
+        labels.append((tx0, ty0, tx1, ty1))
+    return np.asarray(image), labels
+
+
+def test_dark_labels_in_tight_white_boxes_are_candidates() -> None:
+    image, labels = _labels_in_tight_white_boxes()
+    boxes = _boxes(image)
+    found = [lab for lab in labels if any(abs(b[0] - lab[0]) <= 3 and abs(b[2] - lab[2]) <= 3 for b in boxes)]
+    assert len(found) == len(labels), (labels, boxes)

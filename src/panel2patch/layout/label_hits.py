@@ -319,6 +319,8 @@ def _candidates(
     def ink(bx0, by0, bx1, by1):
         return _box_sums(ink_sum, bx0, by0, bx1, by1, W, H)
 
+    if dark:
+        c = np.minimum(c, _box_padding(x0, y0, x1, y1, h, c, ink, gray_sums, W, H))
     top = ink(x0 - c, y0 - c, x1 + c, y0) <= stray
     left = ink(x0 - c, y0, x0, y1) <= stray
     right = ink(x1, y0, x1 + c, y1) <= stray
@@ -370,6 +372,41 @@ def _in_series(x0, y0, x1, y1, h, keep) -> np.ndarray:
     np.fill_diagonal(near, False)
     out[idx] = near.sum(axis=1) >= 2
     return out
+
+
+BOX_PAD = 0.12  # thinnest padding of a label box, in label heights
+BOX_TONE = 200  # a label box is at least this light round dark glyphs ...
+BOX_EDGE = 140  # ... and the picture past its top and left edges darker than this on average
+
+
+def _box_padding(x0, y0, x1, y1, h, c, ink, gray_sums, width: int, height: int) -> np.ndarray:
+    """For dark words in a light box on a darker picture (a black "(a)" in a white box
+    on a radiograph), the box's padding above and to the left, which stands for the
+    clear margin ``c``; ``c`` for the other words. The box: a ring of ``BOX_PAD`` round
+    the word free of ink and light, then, within ``c`` more, a row above and a column to
+    the left darker than ``BOX_EDGE`` on average (text lines above a word are not)."""
+    r = np.maximum(2, np.round(BOX_PAD * h)).astype(np.int64)
+    ring_ink = ink(x0 - r, y0 - r, x1 + r, y1 + r) - ink(x0, y0, x1, y1)
+    ring_mean = (_sum(gray_sums, (x0 - r, y0 - r, x1 + r, y1 + r), width, height)
+                 - _sum(gray_sums, (x0, y0, x1, y1), width, height)) / np.maximum(
+        (x1 - x0 + 2 * r) * (y1 - y0 + 2 * r) - (x1 - x0) * (y1 - y0), 1)
+    boxed = (ring_ink == 0) & (ring_mean >= BOX_TONE)
+    if not boxed.any():
+        return c
+    top = np.full(c.shape, -1, np.int64)
+    left = np.full(c.shape, -1, np.int64)
+    for k in range(int(r.min()), int((c + r).max()) + 1):
+        row = _mean(gray_sums, (x0 - r, y0 - k - 1, x1 + r, y0 - k), width, height)
+        col = _mean(gray_sums, (x0 - k - 1, y0 - r, x0 - k, y1 + r), width, height)
+        valid = (k >= r) & (k <= c + r) & (y0 - k - 1 >= 0) & (x0 - k - 1 >= 0)
+        top = np.where((top < 0) & valid & (row < BOX_EDGE), k, top)
+        left = np.where((left < 0) & valid & (col < BOX_EDGE), k, left)
+    found = boxed & (top > 0) & (left > 0)
+    return np.where(found, np.maximum(r, np.minimum(top, left) - 1), c)  # less the edge's blend
+
+
+def _sum(sums: tuple[np.ndarray, np.ndarray], box, width: int, height: int) -> np.ndarray:
+    return _sums_within(sums[0], *_clipped(box, width, height))
 
 
 def _std(sums: tuple[np.ndarray, np.ndarray], box, width: int, height: int) -> np.ndarray:
