@@ -386,11 +386,11 @@ def _box_padding(x0, y0, x1, y1, h, c, ink, gray_sums, width: int, height: int) 
     the word free of ink and light, then, within ``c`` more, a row above and a column to
     the left darker than ``BOX_EDGE`` on average (text lines above a word are not)."""
     r = np.maximum(2, np.round(BOX_PAD * h)).astype(np.int64)
-    ring_ink = ink(x0 - r, y0 - r, x1 + r, y1 + r) - ink(x0, y0, x1, y1)
-    ring_mean = (_sum(gray_sums, (x0 - r, y0 - r, x1 + r, y1 + r), width, height)
-                 - _sum(gray_sums, (x0, y0, x1, y1), width, height)) / np.maximum(
-        (x1 - x0 + 2 * r) * (y1 - y0 + 2 * r) - (x1 - x0) * (y1 - y0), 1)
-    boxed = (ring_ink == 0) & (ring_mean >= BOX_TONE)
+    word, outer = (x0, y0, x1, y1), (x0 - r, y0 - r, x1 + r, y1 + r)
+    ring_area = np.maximum((x1 - x0 + 2 * r) * (y1 - y0 + 2 * r) - (x1 - x0) * (y1 - y0), 1)
+    ring_ink = ink(*outer) - ink(*word)
+    ring_grey = _sum(gray_sums, outer, width, height) - _sum(gray_sums, word, width, height)
+    boxed = (ring_ink == 0) & (ring_grey / ring_area >= BOX_TONE)
     if not boxed.any():
         return c
     top = np.full(c.shape, -1, np.int64)
