@@ -748,3 +748,15 @@ def test_white_marker_whose_tip_touches_a_bright_disc(kind, radius):
     _assert_found(found, true)
     hit = next(m for m in found if _hit(m, true))
     assert math.dist(hit.tip, true.tip) <= 4
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_white_box_whose_side_runs_over_a_bright_structure(seed):
+    """A white zoom box on a CT-like slice whose bottom side crosses bright bone: the side
+    merges with the bone into one thick blob, but the rest of it is still a thin straight run."""
+    panel = textured_panel(320, 300, seed=seed, mean=70.0)
+    ImageDraw.Draw(panel).ellipse((168, 186, 196, 226), fill=(250, 250, 250))  # bright bone
+    canvas = drawing.Canvas(panel)
+    true = drawing.box(canvas, (110.0, 90.0, 220.0, 200.0), "white", 2.0)
+    found = _whole(jpeg(canvas.finish(), 90))
+    assert [m.type for m in found if _hit(m, true)] == ["box"], [(m.type, m.bbox) for m in found]

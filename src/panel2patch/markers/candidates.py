@@ -638,8 +638,8 @@ def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context) -> list
     if w < ctx.outline_min or h < ctx.outline_min:
         return []
     mask = mask[y:y + h, x:x + w]
-    horizontal = _segments(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)), along_x=True)
-    vertical = _segments(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)), along_x=False)
+    horizontal = _joined_runs(_segments(_thin_runs(mask, length, along_x=True), along_x=True))
+    vertical = _segments(_thin_runs(mask, length, along_x=False), along_x=False)
     if len(horizontal) < 2 or len(vertical) < 2:
         return []
     horizontal = sorted(horizontal, key=lambda seg: -(seg[1] - seg[0]))[:150]
@@ -679,6 +679,43 @@ def _lone_outline(mask: np.ndarray, bbox: tuple[int, int, int, int], stroke: flo
     ring_sum = float(outer.sum()) - float(mask[y0:y1, x0:x1].sum())
     ring_area = outer.size - (y1 - y0) * (x1 - x0)
     return ring_area <= 0 or ring_sum / ring_area <= ring_max
+
+
+# A box side is at most this many pixels thick (``straight_outlines``): where a side runs
+# along picture content of its own colour, the content (thicker than this) is cut off it.
+_SIDE_MAX_STROKE = 6
+
+
+def _thin_runs(mask: np.ndarray, length: int, along_x: bool) -> np.ndarray:
+    """Straight runs of ``mask`` at least ``length`` long and at most ``_SIDE_MAX_STROKE``
+    thick. A side touching a bright structure (a white box over bone) merged with it into
+    one thick component before, which no side test passed; now the side is cut where it
+    touches and the rest of it stays a thin run."""
+    line = (1, length) if along_x else (length, 1)
+    thick = (_SIDE_MAX_STROKE + 1, length) if along_x else (length, _SIDE_MAX_STROKE + 1)
+    runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones(line, np.uint8))
+    return runs & ~cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones(thick, np.uint8))
+
+
+def _joined_runs(segments: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """``segments`` plus, for each row of collinear pieces (centres within 2 px across),
+    each longest chain of them inked along at least 70% of its length: a side cut where
+    it touches content (``_thin_runs``) or crosses it, joined again."""
+    out = list(segments)
+    ordered = sorted(segments, key=lambda seg: (seg[2], seg[0]))
+    for i, (start, end, across, thick) in enumerate(ordered):
+        inked, best = end - start, None
+        row = [seg for seg in ordered[i + 1:] if abs(seg[2] - across) <= 2 and seg[0] >= start]
+        for s0, s1, _a, t in sorted(row, key=lambda seg: seg[0]):
+            if s1 <= end:
+                continue
+            inked += s1 - max(s0, end)
+            end, thick = s1, max(thick, t)
+            if inked >= 0.7 * (end - start):
+                best = (start, end, across, thick)
+        if best is not None:
+            out.append(best)
+    return out
 
 
 def _segments(runs: np.ndarray, along_x: bool) -> list[tuple[float, float, float, float]]:
