@@ -9,7 +9,7 @@ from PIL import Image
 
 from panel2patch.images import decode_image_file
 from panel2patch.markers import find_markers, parse_markers
-from tests.markers.conftest import drawing
+from tests.markers.conftest import drawing, jpeg
 
 pytestmark = pytest.mark.shared_data
 
@@ -106,3 +106,26 @@ def test_arrowhead_in_the_air_beside_a_ct_slice(shared_data):
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert any(m.type == "arrowhead" and true.bbox[0] <= (m.bbox[0] + m.bbox[2]) / 2 <= true.bbox[2]
                and true.bbox[1] <= (m.bbox[1] + m.bbox[3]) / 2 <= true.bbox[3] for m in found), found
+
+
+@pytest.mark.parametrize("width, quality", [(1.0, 80), (1.0, 89), (1.5, 80)])
+def test_thin_white_box_half_on_pale_paper(shared_data, width, quality):
+    """A thin white box over an insect photographed on pale paper: where it crosses the paper
+    JPEG washes the line below white ink, leaving a ridge; its sides are the ink and the
+    ridges together."""
+    figure = shared_data / "articles/pmc_oa_packages/PMC3192425/ZooKeys-119-037-g001.jpg"
+    panel = decode_image_file(figure).convert("RGB").crop((0, 0, 197, 295))
+    canvas = drawing.Canvas(panel.resize((219, 300), Image.Resampling.LANCZOS))
+    true = drawing.box(canvas, (68.0, 62.0, 134.0, 144.0), "white", width)
+    found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 219, 300)])
+    centres = [((m.bbox[0] + m.bbox[2]) / 2, (m.bbox[1] + m.bbox[3]) / 2) for m in found if m.type == "box"]
+    x0, y0, x1, y1 = true.bbox
+    assert any(x0 <= cx <= x1 and y0 <= cy <= y1 for cx, cy in centres), [(m.type, m.bbox) for m in found]
+
+
+def test_frames_of_pictures_set_in_a_grid_are_no_boxes(shared_data):
+    """Four micrographs set edge to edge in a 2 x 2 grid, parted by thin dark lines: their
+    frames, seen through the ridges, abut each other, as zoom boxes never do."""
+    image = decode_image_file(shared_data / SODA.format("s44321-025-00224-4", 1, "44321_2025_224_fig1_html.png"))
+    found = find_markers(image, [(0, 395, 1235, 1101)])
+    assert not [m for m in found if m.type == "box" and m.bbox[2] - m.bbox[0] > 300], [(m.type, m.bbox) for m in found]

@@ -629,13 +629,15 @@ def _lone_line_ring(mask: np.ndarray, bbox: tuple[int, int, int, int], stroke: f
     return _lone_outline(mask, bbox, stroke, inner_max=0.1, ring_max=0.15)
 
 
-def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context) -> list[Found]:
+def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context, washed: bool = False) -> list[Found]:
     """Axis-aligned boxes whose sides touch picture content of their own colour (a purple
     box over hematoxylin-purple nuclei): find long straight horizontal and vertical runs,
-    then pairs of horizontal sides joined at both ends by vertical ones."""
+    then pairs of horizontal sides joined at both ends by vertical ones. ``washed``: the
+    mask holds thin-line ridges too, and the box must stand alone as ``line_outlines``' do."""
     length = max(8, int(0.6 * ctx.outline_min))
+    smallest = _LINE_RING_MIN * ctx.outline_min if washed else ctx.outline_min
     x, y, w, h = cv2.boundingRect(mask)
-    if w < ctx.outline_min or h < ctx.outline_min:
+    if w < smallest or h < smallest:
         return []
     mask = mask[y:y + h, x:x + w]
     horizontal = _joined_runs(_segments(_thin_runs(mask, length, along_x=True), along_x=True))
@@ -661,9 +663,29 @@ def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context) -> list
             if stroke > 0.12 * min(bottom - top, right - left) or not _lone_outline(mask, local, stroke) \
                     or is_frame(bbox, ctx):
                 continue
+            if washed and (min(bottom - top, right - left) < smallest or not _lone_line_ring(mask, local, stroke)):
+                continue
             interior = (bbox[0] + stroke, bbox[1] + stroke, bbox[2] - stroke, bbox[3] - stroke)
             out.append(Found(BOX, bbox, 0.9, color, None, None, "line", interior))
-    return out
+    return [box for box in out if not _in_grid(box, out)] if washed else out
+
+
+def _in_grid(box: Found, boxes: list[Found], tol: float = 4.0) -> bool:
+    """``box`` shares a side with another of ``boxes``, edge to edge along most of it: the
+    frames of pictures set in a grid (their thin dividing lines read as ridges), not a
+    zoom box, which never abuts another."""
+    x0, y0, x1, y1 = box.bbox
+    for other in boxes:
+        if other is box:
+            continue
+        ox0, oy0, ox1, oy1 = other.bbox
+        along_y = min(y1, oy1) - max(y0, oy0) >= 0.5 * min(y1 - y0, oy1 - oy0)
+        along_x = min(x1, ox1) - max(x0, ox0) >= 0.5 * min(x1 - x0, ox1 - ox0)
+        if along_y and (abs(x1 - ox0) <= tol or abs(ox1 - x0) <= tol):
+            return True
+        if along_x and (abs(y1 - oy0) <= tol or abs(oy1 - y0) <= tol):
+            return True
+    return False
 
 
 def _lone_outline(mask: np.ndarray, bbox: tuple[int, int, int, int], stroke: float,

@@ -162,6 +162,8 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
             closed = cv2.morphologyEx(layers.line, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
             found += line_outlines(Components(closed, work), color, ctx)
             found += bridged_outlines(Components(layers.line, work), color, ctx, washed=True)
+            # box sides half ink, half ridge (JPEG washes a one-pixel side in places)
+            found += straight_outlines(layers.ink | layers.line, color, ctx, washed=True)
         if layers.pure is not None and layers.pure.any():
             found += glyphs(Components(layers.pure, work), color, ctx)
         if layers.stroke is not None:
