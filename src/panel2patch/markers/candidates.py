@@ -8,6 +8,7 @@ the pieces of thin outlines JPEG broke) into rings. Every candidate must also lo
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -644,8 +645,9 @@ def straight_outlines(mask: np.ndarray, color: str | None, ctx: Context, washed:
     vertical = _segments(_thin_runs(mask, length, along_x=False), along_x=False)
     if len(horizontal) < 2 or len(vertical) < 2:
         return []
-    horizontal = sorted(horizontal, key=lambda seg: -(seg[1] - seg[0]))[:150]
-    vertical = sorted(vertical, key=lambda seg: -(seg[1] - seg[0]))[:150]
+    # a side shorter than the smallest box cannot be one (the pairs' overlap is at most it)
+    horizontal = sorted((seg for seg in horizontal if seg[1] - seg[0] >= smallest), key=lambda seg: -(seg[1] - seg[0]))[:150]
+    vertical = np.array(sorted(vertical, key=lambda seg: -(seg[1] - seg[0]))[:150], np.float64).reshape(-1, 4)
     out: list[Found] = []
     for i, (ax0, ax1, ay, at) in enumerate(horizontal):
         for bx0, bx1, by, bt in horizontal[i + 1:]:
@@ -725,9 +727,10 @@ def _joined_runs(segments: list[tuple[float, float, float, float]]) -> list[tupl
     it touches content (``_thin_runs``) or crosses it, joined again."""
     out = list(segments)
     ordered = sorted(segments, key=lambda seg: (seg[2], seg[0]))
+    positions = [seg[2] for seg in ordered]
     for i, (start, end, across, thick) in enumerate(ordered):
         inked, best = end - start, None
-        row = [seg for seg in ordered[i + 1:] if abs(seg[2] - across) <= 2 and seg[0] >= start]
+        row = [seg for seg in ordered[i + 1:bisect.bisect_right(positions, across + 2)] if seg[0] >= start]
         for s0, s1, _a, t in sorted(row, key=lambda seg: seg[0]):
             if s1 <= end:
                 continue
@@ -743,20 +746,19 @@ def _joined_runs(segments: list[tuple[float, float, float, float]]) -> list[tupl
 def _segments(runs: np.ndarray, along_x: bool) -> list[tuple[float, float, float, float]]:
     """Thin straight runs as (start, end, position across, thickness)."""
     _count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
-    out = []
-    for x, y, w, h, _ in stats[1:]:
-        start, extent, across, thick = (x, w, y, h) if along_x else (y, h, x, w)
-        if thick <= max(6, 0.15 * extent):
-            out.append((float(start), float(start + extent), across + thick / 2.0, float(thick)))
-    return out
+    x, y, w, h = (stats[1:, i].astype(np.float64) for i in range(4))
+    start, extent, across, thick = (x, w, y, h) if along_x else (y, h, x, w)
+    keep = thick <= np.maximum(6, 0.15 * extent)
+    return list(zip(start[keep].tolist(), (start + extent)[keep].tolist(),
+                    (across + thick / 2.0)[keep].tolist(), thick[keep].tolist()))
 
 
-def _side_covered(segments, position: float, start: float, end: float, tol: float) -> bool:
-    """Segments at ``position`` (within ``tol``) cover at least 70% of [start, end]."""
-    covered = 0.0
-    for s0, s1, across, _ in segments:
-        if abs(across - position) <= tol:
-            covered += max(0.0, min(s1, end) - max(s0, start))
+def _side_covered(segments: np.ndarray, position: float, start: float, end: float, tol: float) -> bool:
+    """Segments (rows of start, end, across, thickness) at ``position`` (within ``tol``)
+    cover at least 70% of [start, end]."""
+    s0, s1, across = segments[:, 0], segments[:, 1], segments[:, 2]
+    near = np.abs(across - position) <= tol
+    covered = float(np.maximum(0.0, np.minimum(s1[near], end) - np.maximum(s0[near], start)).sum())
     return covered >= 0.7 * (end - start)
 
 
