@@ -115,7 +115,7 @@ def _polarity_candidates(
 def _light_candidates(canvas: Canvas, h_min: int, h_max: float, thin: bool = False) -> list[LabelCandidate]:
     """Candidates of light glyphs, looked for only where enough of the figure is dark.
     ``thin``: also the light cores of thin strokes (``thin_ink``)."""
-    dark = np.count_nonzero(canvas.gray < 80)
+    dark = canvas.remembered("pixels under 80", lambda: np.count_nonzero(canvas.gray < 80))
     if dark <= DARK_AREA_FOR_LIGHT_TEXT * canvas.gray.size:
         return []
     if thin and dark <= DARK_AREA_FOR_THIN_LIGHT_TEXT * canvas.gray.size:
@@ -390,19 +390,26 @@ def _box_padding(x0, y0, x1, y1, h, c, ink, gray_sums, width: int, height: int) 
     ring_area = np.maximum((x1 - x0 + 2 * r) * (y1 - y0 + 2 * r) - (x1 - x0) * (y1 - y0), 1)
     ring_ink = ink(*outer) - ink(*word)
     ring_grey = _sum(gray_sums, outer, width, height) - _sum(gray_sums, word, width, height)
-    boxed = (ring_ink == 0) & (ring_grey / ring_area >= BOX_TONE)
-    if not boxed.any():
+    boxed = np.flatnonzero((ring_ink == 0) & (ring_grey / ring_area >= BOX_TONE))
+    if not boxed.size:
         return c
-    top = np.full(c.shape, -1, np.int64)
-    left = np.full(c.shape, -1, np.int64)
-    for k in range(int(r.min()), int((c + r).max()) + 1):
-        row = _mean(gray_sums, (x0 - r, y0 - k - 1, x1 + r, y0 - k), width, height)
-        col = _mean(gray_sums, (x0 - k - 1, y0 - r, x0 - k, y1 + r), width, height)
-        valid = (k >= r) & (k <= c + r) & (y0 - k - 1 >= 0) & (x0 - k - 1 >= 0)
-        top = np.where((top < 0) & valid & (row < BOX_EDGE), k, top)
-        left = np.where((left < 0) & valid & (col < BOX_EDGE), k, left)
-    found = boxed & (top > 0) & (left > 0)
-    return np.where(found, np.maximum(r, np.minimum(top, left) - 1), c)  # less the edge's blend
+    # the edges are looked for round the boxed words only (on a white page, many)
+    bx0, by0, bx1, by1, br, bc = (v[boxed] for v in (x0, y0, x1, y1, r, c))
+    # one row (column) of distances k per boxed word: the first dark row above (column
+    # to the left) at k from the word, where k lies in [r, c + r] and inside the figure
+    k = np.arange(int(br.min()), int((bc + br).max()) + 1)[:, None]
+    row = _mean(gray_sums, (bx0 - br, by0 - k - 1, bx1 + br, by0 - k), width, height)
+    col = _mean(gray_sums, (bx0 - k - 1, by0 - br, bx0 - k, by1 + br), width, height)
+    within = (k >= br) & (k <= bc + br) & (by0 - k - 1 >= 0) & (bx0 - k - 1 >= 0)
+
+    def first(edge: np.ndarray) -> np.ndarray:
+        return np.where(edge.any(axis=0), k[edge.argmax(axis=0), 0], -1)
+
+    top, left = first(within & (row < BOX_EDGE)), first(within & (col < BOX_EDGE))
+    padding = c.copy()
+    found = (top > 0) & (left > 0)
+    padding[boxed[found]] = np.maximum(br, np.minimum(top, left) - 1)[found]  # less the edge's blend
+    return padding
 
 
 def _sum(sums: tuple[np.ndarray, np.ndarray], box, width: int, height: int) -> np.ndarray:
