@@ -5,6 +5,7 @@
     python benchmarks/layout/run_benchmark.py --only speed
     python benchmarks/layout/run_benchmark.py --only real --split dev --shrink 0.6   # small renders
     python benchmarks/layout/run_benchmark.py --only synthetic --parts   # labels Ai Aii / B1 B2
+    python benchmarks/layout/run_benchmark.py --only synthetic --titles  # "(a)" centred above / below
     python benchmarks/layout/run_benchmark.py --only real --perturb frame   # also tint, jpeg75, gray
 
 Accuracy: ImageCLEF accuracy, mAP at IoU 0.5 and label accuracy (see
@@ -111,8 +112,8 @@ def score_real(
     }
 
 
-def score_synthetic(split: str, count: int, config: LayoutConfig | None, parts: bool = False) -> dict:
-    figures = generate_set(split, count, parts)
+def score_synthetic(split: str, count: int, config: LayoutConfig | None, variant: str = "plain") -> dict:
+    figures = generate_set(split, count, variant)
     truth = [[(p.bbox, p.label) for p in fig.panels] for fig in figures]
     preds = [predict(fig.image, config) for fig in figures]
     return {"all": score_figures(truth, preds)}
@@ -197,8 +198,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", default=None, help="dev or test (default: both)")
     parser.add_argument("--synthetic-count", type=int, default=200, help="figures per synthetic split")
     parser.add_argument("--verbose", action="store_true", help="list real figures scored below 1.0")
-    parser.add_argument("--parts", action="store_true",
-                        help="synthetic figures labelled as parts of a letter per row (Ai Aii / B1 B2)")
+    variants = parser.add_mutually_exclusive_group()
+    variants.add_argument("--parts", action="store_const", dest="variant", const="parts", default="plain",
+                          help="synthetic figures labelled as parts of a letter per row (Ai Aii / B1 B2)")
+    variants.add_argument("--titles", action="store_const", dest="variant", const="titles",
+                          help="synthetic figures labelled like titles: small, often grey, centred "
+                               "above or below each panel")
     parser.add_argument("--shrink", type=float, default=1.0,
                         help="score the real figures resized to this factor (e.g. 0.6: small renders)")
     parser.add_argument("--perturb", choices=PERTURBATIONS,
@@ -226,8 +231,9 @@ def main(argv: list[str] | None = None) -> None:
     if "synthetic" in parts:
         for split in splits:
             if split in SPLIT_SEEDS:
-                scores = score_synthetic(split, args.synthetic_count, None, args.parts)
-                print(_row(f"synthetic {split}{', part labels' if args.parts else ''}", scores["all"]))
+                scores = score_synthetic(split, args.synthetic_count, None, args.variant)
+                named = {"plain": "", "parts": ", part labels", "titles": ", title labels"}[args.variant]
+                print(_row(f"synthetic {split}{named}", scores["all"]))
     if "speed" in parts and DATA_ROOT.exists():
         print(f"\nhost: {host_description()}")
         from panel2patch.layout.line_recogniser import pick_runtime

@@ -15,9 +15,12 @@ top-left corner, white on dark), in DejaVu or Liberation fonts sized to the figu
 records every panel box (image and label) and label exactly. A fixed seed per split
 makes the sets reproducible.
 
-``generate_set(..., parts=True)`` makes a separate set (its own seeds) whose panels are
-labelled as parts of a letter per row (Ai Aii Aiii / Bi Bii, or A1 A2 / B1 B2): the
-style of neuroscience and EMBO figures.
+``generate_set(..., variant="parts")`` makes a separate set (its own seeds) whose panels
+are labelled as parts of a letter per row (Ai Aii Aiii / Bi Bii, or A1 A2 / B1 B2): the
+style of neuroscience and EMBO figures. ``variant="titles"`` makes another whose labels
+are set like titles, centred above or below each panel, small (0.9-2% of the figure
+width, at least 7 px) and often in grey or a colour: the style of physics, mathematics and plotting-library figures
+("(a)" over a matplotlib subplot).
 """
 
 from __future__ import annotations
@@ -35,8 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from real_figures import DATA_ROOT, load_annotations, load_figure
 
 SPLIT_SEEDS = {"dev": 20260401, "test": 20260402}
-PARTS_SEED_OFFSET = 1000  # the part-label sets draw from seeds of their own
+VARIANT_SEED_OFFSETS = {"plain": 0, "parts": 1000, "titles": 2000}  # each variant draws its own seeds
 PART_STYLES = ["Ai", "A1", "(Ai)", "a1"]
+TITLE_STYLES = ["(a)", "a", "(A)", "A", "a)"]
+TITLE_POSITIONS = ["above_center", "below_center"]
+TITLE_INKS = [(0, 0, 0), (90, 90, 90), (130, 130, 130), (40, 40, 160), (170, 30, 30)]
 FONT_FILES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -104,10 +110,12 @@ def _paint_over(image: np.ndarray, box: tuple[int, int, int, int]) -> None:
     image[y0:y1, x0:x1] = np.median(ring, axis=0).astype(np.uint8)
 
 
-def generate_set(split: str, count: int, parts: bool = False) -> list[SynthFigure]:
-    rng = np.random.default_rng(SPLIT_SEEDS[split] + (PARTS_SEED_OFFSET if parts else 0))
+def generate_set(split: str, count: int, variant: str = "plain") -> list[SynthFigure]:
+    """``count`` figures of one split; ``variant``: "plain", "parts" or "titles" (see the
+    module docstring)."""
+    rng = np.random.default_rng(SPLIT_SEEDS[split] + VARIANT_SEED_OFFSETS[variant])
     pool = panel_pool(split)
-    return [compose(rng, pool, parts) for _ in range(count)]
+    return [compose(rng, pool, variant) for _ in range(count)]
 
 
 def _layout(rng: np.random.Generator) -> tuple[str, list[list[float]]]:
@@ -125,13 +133,16 @@ def _layout(rng: np.random.Generator) -> tuple[str, list[list[float]]]:
     return kind, [[2.0, 1.0]] * int(rng.integers(2, 4))  # stack: big left panel, small ones at right
 
 
-def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], parts: bool = False) -> SynthFigure:
+def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], variant: str = "plain") -> SynthFigure:
+    parts, titles = variant == "parts", variant == "titles"
     kind, rows = _layout(rng)
     while parts and kind in ("single", "stack"):  # parts need rows of several panels
         kind, rows = _layout(rng)
     width = int(rng.integers(600, 1800))
     gutter = str(rng.choice(GUTTERS))
-    radiology = kind == "strip" and rng.random() < 0.5
+    radiology = kind == "strip" and rng.random() < 0.5 and not titles
+    if titles:
+        gutter = "white"  # a title needs room above or below its panel
     if radiology:
         gutter = "black"
     background = (0, 0, 0) if gutter == "black" else (255, 255, 255)
@@ -142,14 +153,22 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], parts: bool 
     position = str(rng.choice(POSITIONS, p=[0.35, 0.1, 0.4, 0.15]))
     if gap == 0 and position in ("above", "left"):
         position = "inside"
+    ink = None
+    if titles:
+        style = str(rng.choice(TITLE_STYLES))
+        position = str(rng.choice(TITLE_POSITIONS))
+        ink = TITLE_INKS[int(rng.integers(len(TITLE_INKS)))]
     font_file = next((f for f in rng.permutation(FONT_FILES) if Path(f).exists()), None)
     label_px = max(10, int(width * rng.uniform(0.014, 0.03)))
+    if titles:
+        label_px = max(7, int(width * rng.uniform(0.009, 0.02)))
     font = ImageFont.truetype(str(font_file), label_px) if font_file else ImageFont.load_default()
     unlabelled = rng.random() < 0.12
     row_height = int(width / max(len(r) for r in rows) * rng.uniform(0.6, 1.0))
     if kind == "stack":
         row_height = int(width / 3 * rng.uniform(0.5, 0.8))
-    margin = label_px + 6 if position == "above" else 0
+    margin = label_px + 6 if position in ("above", "above_center") else 0
+    bottom = label_px + 6 if position == "below_center" else 0
     left_margin = label_px * 2 if position == "left" else 0
     cells: list[tuple[int, int, int, int]] = []
     places: list[tuple[int, int, int]] = []  # (row, column, panels in the row) of each cell
@@ -173,12 +192,17 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], parts: bool 
     panels: list[SynthPanel] = []
     for i, (x0, y0, x1, y1) in enumerate(cells):
         ix0, iy0 = x0 + left_margin, y0 + margin
-        if x1 - ix0 < 20 or y1 - iy0 < 20:
+        iy1 = y1 - bottom
+        if x1 - ix0 < 20 or iy1 - iy0 < 20:
             continue
         source = pool[int(rng.integers(len(pool)))] if not radiology else _pick_radiology(rng, pool)
-        tile = _fit(source, x1 - ix0, y1 - iy0, fill=gutter in ("none", "lines") or radiology)
+        tile = _fit(source, x1 - ix0, iy1 - iy0, fill=gutter in ("none", "lines") or radiology)
         px0 = ix0 + (x1 - ix0 - tile.width) // 2
-        py0 = iy0 + (y1 - iy0 - tile.height) // 2 if position != "above" else iy0
+        py0 = iy0 + (iy1 - iy0 - tile.height) // 2
+        if position in ("above", "above_center"):
+            py0 = iy0
+        elif position == "below_center":
+            py0 = iy1 - tile.height
         canvas.paste(tile, (px0, py0))
         box = [px0, py0, px0 + tile.width, py0 + tile.height]
         if gutter == "lines":
@@ -188,10 +212,12 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], parts: bool 
         else:
             label = _part_text(style, *places[i]) if parts else _label_text(style, i)
         if label:
-            lb = _draw_label(draw, canvas, label, font, position, box, label_px, rng)
+            lb = _draw_label(draw, canvas, label, font, position, box, label_px, ink)
             box = [min(box[0], lb[0]), min(box[1], lb[1]), max(box[2], lb[2]), max(box[3], lb[3])]
         panels.append(SynthPanel(tuple(int(v) for v in box), _bare(label)))
     recipe = {"kind": kind, "gutter": gutter, "style": style, "position": position, "font": Path(str(font_file)).name}
+    if ink is not None:
+        recipe.update(ink=ink, label_px=label_px)
     return SynthFigure(canvas, panels, recipe)
 
 
@@ -242,12 +268,18 @@ def _bare(label: str | None) -> str | None:
     return "".join(ch for ch in label if ch.isalnum()) if label else None
 
 
-def _draw_label(draw, canvas, label, font, position, box, size, rng) -> tuple[int, int, int, int]:
+def _draw_label(draw, canvas, label, font, position, box, size, ink=None) -> tuple[int, int, int, int]:
+    """Draw ``label`` at ``position`` of the panel ``box``, white on dark pictures and
+    black elsewhere unless ``ink`` is given; returns its box."""
     x0, y0 = box[0], box[1]
     tb = draw.textbbox((0, 0), label, font=font)
     tw, th = tb[2] - tb[0], tb[3] - tb[1]
     pad = max(2, size // 4)
-    if position == "above":
+    if position == "above_center":
+        tx, ty = (box[0] + box[2] - tw) // 2, y0 - th - pad - 2
+    elif position == "below_center":
+        tx, ty = (box[0] + box[2] - tw) // 2, box[3] + pad
+    elif position == "above":
         tx, ty = x0, y0 - th - pad - 2
     elif position == "left":
         tx, ty = x0 - tw - pad - 2, y0
@@ -256,6 +288,8 @@ def _draw_label(draw, canvas, label, font, position, box, size, rng) -> tuple[in
     patch = np.asarray(canvas.crop((max(0, tx), max(0, ty), tx + tw + 1, ty + th + 1)))
     dark_under = patch.size > 0 and patch.mean() < 110
     color = (255, 255, 255) if dark_under and position != "inside_box" else (0, 0, 0)
+    if ink is not None:
+        color = ink
     if position == "inside_box":
         draw.rectangle([tx - pad, ty - pad, tx + tw + pad, ty + th + pad], fill=(255, 255, 255))
     draw.text((tx - tb[0], ty - tb[1]), label, font=font, fill=color)
