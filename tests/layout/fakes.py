@@ -81,11 +81,13 @@ def grid_figure(
     background: str = "white",
     label_position: str = "above",
     seed: int = 0,
+    label_fill: str | None = None,
 ) -> FakeFigure:
-    """``rows`` x ``cols`` panels of the given kinds (cycled), labels above or inside."""
+    """``rows`` x ``cols`` panels of the given kinds (cycled), labels above (at the left,
+    or centred as a "title"), or inside; in ``label_fill`` when given."""
     rng = np.random.default_rng(seed)
     cw, ch = cell
-    label_h = 22 if labels and label_position == "above" else 0
+    label_h = 22 if labels and label_position in ("above", "title") else 0
     width = cols * cw + (cols + 1) * gap
     height = rows * (ch + label_h) + (rows + 1) * gap
     image = Image.new("RGB", (width, height), background)
@@ -102,8 +104,10 @@ def grid_figure(
         label = labels[i] if labels else None
         if label:
             text_xy = (x, y) if label_position == "above" else (x + 6, y + 5)
+            if label_position == "title":
+                text_xy = (x + (cw - draw.textlength(label, font=big)) // 2, y)
             dark = np.asarray(panel)[:30, :30].mean() < 110
-            color = "white" if label_position == "inside" and dark else "black"
+            color = label_fill or ("white" if label_position == "inside" and dark else "black")
             draw.text(text_xy, label, fill=color, font=big)
             tb = draw.textbbox(text_xy, label, font=big)
             box = [min(box[0], tb[0]), min(box[1], tb[1]), box[2], box[3]]

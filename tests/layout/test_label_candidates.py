@@ -7,7 +7,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from panel2patch.layout.canvas import build_canvas
 from panel2patch.layout.config import LayoutConfig
-from panel2patch.layout.label_hits import find_label_candidates
+from panel2patch.layout.label_hits import find_grey_label_candidates, find_label_candidates
+from tests.layout.fakes import grid_figure
 
 
 
@@ -144,3 +145,33 @@ def test_dark_labels_in_tight_white_boxes_are_candidates() -> None:
     boxes = _boxes(image)
     found = [lab for lab in labels if any(abs(b[0] - lab[0]) <= 3 and abs(b[2] - lab[2]) <= 3 for b in boxes)]
     assert len(found) == len(labels), (labels, boxes)
+
+
+def _titled_plots(fill: str) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Two by two plots, each titled "(a)".."(d)" centred above it in ``fill``."""
+    fig = grid_figure(2, 2, ["plot"], labels=["(a)", "(b)", "(c)", "(d)"], label_position="title", label_fill=fill)
+    return np.asarray(fig.image), [(b[0], b[1], b[2], b[1] + 22) for b in fig.boxes]
+
+
+def _found_in(boxes: list[tuple[int, int, int, int]], spots: list[tuple[int, int, int, int]]) -> int:
+    return sum(any(s[0] <= b[0] and b[2] <= s[2] and s[1] <= b[1] and b[3] <= s[3] for b in boxes) for s in spots)
+
+
+def test_grey_title_labels_are_candidates_of_the_grey_look_only() -> None:
+    image, spots = _titled_plots("#8c8c8c")  # 55% grey: lighter than dark ink
+    canvas = build_canvas(image, LayoutConfig())
+    assert _found_in([c.box for c in find_label_candidates(canvas, 40)], spots) == 0
+    assert _found_in([c.box for c in find_grey_label_candidates(canvas, 40)], spots) == 4
+
+
+def test_black_labels_are_not_grey_candidates() -> None:
+    image, spots = _titled_plots("black")
+    canvas = build_canvas(image, LayoutConfig())
+    assert _found_in([c.box for c in find_label_candidates(canvas, 40)], spots) == 4
+    assert _found_in([c.box for c in find_grey_label_candidates(canvas, 40)], spots) == 0
+
+
+def test_no_grey_look_off_a_white_page() -> None:
+    image, _ = _titled_plots("#8c8c8c")
+    canvas = build_canvas(255 - image, LayoutConfig())  # white plots on a black page
+    assert find_grey_label_candidates(canvas, 40) == []

@@ -28,6 +28,14 @@ def test_2x2_grid_with_labels_above_gets_four_panels_and_labels() -> None:
         assert truth[0] - 2 <= panel.label_bbox[0] and panel.label_bbox[2] <= truth[2]
 
 
+def test_grey_title_labels_centred_above_plots_are_read() -> None:
+    # "(a)" in 55% grey centred over each plot (a plotting library's subplot titles)
+    fig = grid_figure(2, 2, ["plot"], labels=["(a)", "(b)", "(c)", "(d)"], label_position="title", label_fill="#8c8c8c")
+    layout = parse_layout(fig.image)
+    assert layout.labels == ["a", "b", "c", "d"]
+    assert _accuracy(layout, fig.boxes) == 1.0
+
+
 def test_labels_inside_dark_micrographs_are_read_white_on_dark() -> None:
     fig = grid_figure(1, 3, ["micrograph"], labels=["(a)", "(b)", "(c)"], label_position="inside", seed=3)
     layout = parse_layout(fig.image)

@@ -26,6 +26,7 @@ from panel2patch.layout.label_hits import (
     THIN_TEXT_HEIGHT,
     LabelCandidate,
     LabelHit,
+    find_grey_label_candidates,
     find_label_candidates,
     has_thin_type,
 )
@@ -60,6 +61,7 @@ ONE_ROUND_PIECES = 2 * FIRST_ROUND  # gutter pieces beyond which every candidate
 # read: a compound figure the gutters cannot split holds few panels.
 THIN_SINGLE_TEXT_HEIGHT = 7
 THIN_SINGLE_READS = 6
+GREY_SLACK = 2  # grey candidates read: one per gutter piece and this many more
 THIN_HOLE_READS = 2  # thin-stroke candidates of the labels' size read per hole in the sequence
 CORNER_READS = 4  # candidates below the limit read because they sit at a gutter piece's corner
 CORNER_REACH = 1.5
@@ -155,12 +157,13 @@ class ClassicalBackend:
             readings = readings + self._read_spots(rgb, canvas, spots)
             style, chosen = choose_sequence(readings)
         holes = missing_indices(chosen)
-        if style is None and _worth_a_thin_look(canvas, pieces):
-            extra = _thin_only(canvas, limit, found)
-            if pieces <= 1:
-                extra = extra[:THIN_SINGLE_READS]
-            thin_readings = self._read(rgb, canvas, extra)  # one call, not a round then all again
-            style, chosen = choose_sequence(readings + thin_readings)
+        thin, grey = _second_look(canvas, limit, found, pieces) if style is None else ([], [])
+        if thin or grey:
+            more = self._read(rgb, canvas, thin + grey)  # one call, not a round then all again
+            # grey digits on a white page are tick values far more often than labels
+            grey_boxes = {c.box for c in grey}
+            more = [r for r in more if r.box not in grey_boxes or not any(ch.isdigit() for ch in r.text)]
+            style, chosen = choose_sequence(readings + more)
         elif style in ("upper", "lower") and (holes or _unlabelled(piece_boxes, chosen)):
             # where the labels read share one placement, pieces without a label are read
             # at that spot; otherwise the next-ranked candidates of the labels' size are
@@ -298,6 +301,22 @@ def _thin_only(canvas: Canvas, limit: int, found: list[LabelCandidate]) -> list[
     """The candidates that only the thin-stroke look reveals (not among ``found``)."""
     seen = {c.box for c in found}
     return [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
+
+
+def _second_look(
+    canvas: Canvas, limit: int, found: list[LabelCandidate], pieces: int
+) -> tuple[list[LabelCandidate], list[LabelCandidate]]:
+    """(thin, grey): candidates that only a second look reveals, for a figure whose first
+    reads found no label sequence. Thin strokes in small type (``_worth_a_thin_look``);
+    grey type on a white page where the gutters cut several pieces (labels set in grey,
+    which the dark-ink level does not see), overlapping nothing found so far; about one
+    per piece, as the labels are."""
+    thin = _thin_only(canvas, limit, found) if _worth_a_thin_look(canvas, pieces) else []
+    if pieces <= 1:
+        return thin[:THIN_SINGLE_READS], []
+    seen = [c.box for c in found + thin]
+    grey = [c for c in find_grey_label_candidates(canvas, limit) if not any(intersects(c.box, b) for b in seen)]
+    return thin, grey[: pieces + GREY_SLACK]
 
 
 def _labels_are_thin(chosen: list[Chosen]) -> bool:

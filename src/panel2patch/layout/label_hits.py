@@ -39,6 +39,10 @@ THIN_TEXT_HEIGHT = 9  # typical glyph height (work pixels) at or below which typ
 # a light glyph more than this many times taller than the one before it is not the next
 # letter of its word: white labels on a picture chained the picture's bright parts after ")"
 NEXT_LIGHT_GLYPH_GROWTH = 2.0
+# grey type on a white page (labels set in 50% grey, "(a)" over a plot): glyphs darker
+# than this are ink for the grey look, and a grey word holds at most this share of dark ink
+GREY_INK_BELOW = 185
+GREY_WORD_DARK_SHARE = 0.2
 SERIES_GAP = 5.0  # equal words closer than this (in heights) along a row or column are ticks
 
 
@@ -79,12 +83,7 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool =
     ``thin``: also count as dark ink the grey cores of thin strokes (small or light
     serif type, whose one-pixel strokes never reach the dark-ink level) - a second
     look for figures where the first found no label sequence."""
-    cfg = canvas.config
-    # The floor scales with the figure's mean side, not its longer one: a tall figure of
-    # two columns by four rows has the labels of a narrow one (eLife 30274 fig2-figsupp2 at
-    # 600 x 1140: none of its 8 labels read under a floor of 9 work pixels, 7 above 8).
-    h_min = max(cfg.label_min_height_px, round(LABEL_MIN_HEIGHT_FRACTION * math.sqrt(canvas.width * canvas.height)))
-    h_max = max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
+    h_min, h_max = _height_band(canvas)
     if thin:
         ink = thin_ink(canvas)
         found = _polarity_candidates(canvas, True, ink, connected_boxes(ink.view(np.uint8)), h_min, h_max)
@@ -96,7 +95,34 @@ def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool =
         seen = {c.box for c in found}
         found += [c for c in _light_candidates(canvas, h_min, h_max, thin=True) if c.box not in seen]
     found.sort(key=lambda c: -c.prior)
-    return found[: limit if limit is not None else cfg.max_label_candidates]
+    return found[: limit if limit is not None else canvas.config.max_label_candidates]
+
+
+def _height_band(canvas: Canvas) -> tuple[int, float]:
+    """(least, greatest) height of a label, in work pixels."""
+    cfg = canvas.config
+    # The floor scales with the figure's mean side, not its longer one: a tall figure of
+    # two columns by four rows has the labels of a narrow one (eLife 30274 fig2-figsupp2 at
+    # 600 x 1140: none of its 8 labels read under a floor of 9 work pixels, 7 above 8).
+    h_min = max(cfg.label_min_height_px, round(LABEL_MIN_HEIGHT_FRACTION * math.sqrt(canvas.width * canvas.height)))
+    return h_min, max(h_min + 2, cfg.label_max_height_fraction * canvas.long_side)
+
+
+def find_grey_label_candidates(canvas: Canvas, limit: int) -> list[LabelCandidate]:
+    """Candidates of grey glyphs on a white page, best first: words whose ink is mostly
+    lighter than dark ink (type set in grey, which the dark-ink level does not see). []
+    on any other ground."""
+    if canvas.background_gray < 255 - canvas.config.uniform_tolerance:
+        return []
+    h_min, h_max = _height_band(canvas)
+    ink = canvas.gray < GREY_INK_BELOW
+    found = _polarity_candidates(canvas, True, ink, connected_boxes(ink.view(np.uint8)), h_min, h_max)
+    if not found:
+        return []
+    ink_sum, dark_sum = cv2.integral(ink.view(np.uint8)), cv2.integral(canvas.dark_ink.view(np.uint8))
+    grey = [c for c in found if box_sum(dark_sum, c.box) <= GREY_WORD_DARK_SHARE * box_sum(ink_sum, c.box)]
+    grey.sort(key=lambda c: -c.prior)
+    return grey[:limit]
 
 
 def _polarity_candidates(
