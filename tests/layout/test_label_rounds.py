@@ -161,3 +161,31 @@ def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_dat
     boxes = [tuple(round(v * 0.6) for v in box) for box, _ in truth.panels]
     assert layout.labels == ["a", "b"]
     assert imageclef_accuracy(boxes, [p.bbox for p in layout.panels]) == 1.0
+
+
+class ScriptedReader:
+    """Reads the crops of its n-th call as ``script[n]`` (then nothing) and counts calls."""
+
+    name = "scripted"
+
+    def __init__(self, script: list[list[str]]) -> None:
+        self.script, self.calls = script, []
+
+    def read(self, crops):
+        texts = self.script[len(self.calls)] if len(self.calls) < len(self.script) else []
+        self.calls.append(len(crops))
+        return [(texts[i] if i < len(texts) else "", 0.9) for i in range(len(crops))]
+
+
+def test_holes_in_a_sequence_found_by_the_second_look_are_read_for() -> None:
+    """Grey title labels: the first look reads no label, the second finds "a" and "c";
+    the hole "b" is then looked for as after a first look (an extra call)."""
+    fig = grid_figure(2, 2, ["plot"], labels=["(a)", "(b)", "(c)", "(d)"], label_position="title", label_fill="#8c8c8c")
+    rgb = np.asarray(fig.image)
+    canvas = build_canvas(rgb, LayoutConfig())
+    pieces = [tuple(b) for b in fig.boxes]
+    reader = ScriptedReader([[], ["(a)", "(c)"]])
+    backend = ClassicalBackend(LayoutConfig(), reader=reader)
+    style, hits = backend._find_labels(rgb, canvas, pieces)
+    assert style == "lower" and [h.text for h in hits][:2] == ["a", "c"]
+    assert len(reader.calls) > 2, reader.calls  # first round, second look, then for the hole

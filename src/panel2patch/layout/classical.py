@@ -156,15 +156,17 @@ class ClassicalBackend:
             # too many letters missed for a sequence: read the rest where those read sit
             readings = readings + self._read_spots(rgb, canvas, spots)
             style, chosen = choose_sequence(readings)
-        holes = missing_indices(chosen)
         thin, grey = _second_look(canvas, limit, found, pieces) if style is None else ([], [])
         if thin or grey:
             more = self._read(rgb, canvas, thin + grey)  # one call, not a round then all again
             # grey digits on a white page are tick values far more often than labels
             grey_boxes = {c.box for c in grey}
             more = [r for r in more if r.box not in grey_boxes or not any(ch.isdigit() for ch in r.text)]
-            style, chosen = choose_sequence(readings + more)
-        elif style in ("upper", "lower") and (holes or _unlabelled(piece_boxes, chosen)):
+            readings = readings + more
+            style, chosen = choose_sequence(readings)
+        # the holes of a sequence found by either look are filled alike
+        holes = missing_indices(chosen)
+        if style in ("upper", "lower") and (holes or _unlabelled(piece_boxes, chosen)):
             # where the labels read share one placement, pieces without a label are read
             # at that spot; otherwise the next-ranked candidates of the labels' size are
             # read, only for holes (reading more for unlabelled pieces cost 10% more OCR
