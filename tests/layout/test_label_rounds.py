@@ -189,3 +189,40 @@ def test_holes_in_a_sequence_found_by_the_second_look_are_read_for() -> None:
     style, hits = backend._find_labels(rgb, canvas, pieces)
     assert style == "lower" and [h.text for h in hits][:2] == ["a", "c"]
     assert len(reader.calls) > 2, reader.calls  # first round, second look, then for the hole
+
+
+def _candidate(box, glyphs, prior=1.0):
+    from panel2patch.layout.label_hits import LabelCandidate
+
+    return LabelCandidate(box=box, dark=True, glyphs=glyphs, prior=prior)
+
+
+def test_an_alike_set_of_candidates_is_found_below_taller_specks() -> None:
+    """Boxes from a synthetic figure of touching panels (ruled lines, no gutters): its
+    labels "(a)".."(h)" (18-19 px, 3 glyphs) rank below specks of the pictures; tick
+    digits (10-11 px, 1 glyph) form a set too, but the labels' set is the taller."""
+    from panel2patch.layout.classical import _alike_set
+
+    specks = [_candidate((932, 55, 948, 106), 2), _candidate((1, 343, 32, 396), 4), _candidate((284, 375, 291, 396), 1)]
+    ticks = [_candidate(b, 1) for b in [(374, 398, 377, 409), (484, 135, 492, 146), (47, 302, 53, 312), (252, 280, 266, 291), (85, 313, 88, 323)]]
+    labels = [_candidate(b, 3) for b in [(522, 178, 550, 197), (9, 7, 36, 25), (212, 7, 240, 25), (738, 7, 766, 25)]]
+    found = _alike_set(specks + ticks + labels)
+    assert sorted(c.box for c in found) == sorted(c.box for c in labels)
+    assert _alike_set(specks + labels[:3]) == []  # three alike are no set
+
+
+def test_an_alike_set_is_read_when_the_first_round_reads_no_label() -> None:
+    fig = grid_figure(1, 2, ["plot"], cell=(300, 200))
+    rgb = np.asarray(fig.image)
+    canvas = build_canvas(rgb, LayoutConfig())
+    from panel2patch.layout.label_hits import find_label_candidates
+
+    candidates = find_label_candidates(canvas, 20)
+    alike = [_candidate((10 + 100 * k, 10, 25 + 100 * k, 28), 1) for k in range(4)]
+    reader = ScriptedReader([[]])
+    backend = ClassicalBackend(LayoutConfig(), reader=reader)
+    backend._read_in_rounds(rgb, canvas, candidates + alike, 1, alike=alike)
+    assert reader.calls == [4, 4 + len(alike)]  # the first round, then it with the set
+    reader.calls.clear()
+    backend._read_in_rounds(rgb, canvas, candidates, 1)
+    assert reader.calls == [4]  # no set: the first round reads no label, and that is all
