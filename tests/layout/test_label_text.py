@@ -51,6 +51,18 @@ def test_a_mark_bled_from_the_crop_before_is_skipped_before_letters_only(text: s
     assert [(p.style, p.bare) for p in parse_label(text)] == parsed
 
 
+@pytest.mark.parametrize(("text", "letters"), [("(1)", ["l", "I"]), ("1", []), ("1)", []), ("(2)", [])])
+def test_a_parenthesised_one_may_be_a_small_l_or_capital_i(text: str, letters: list) -> None:
+    """The recogniser reads "(l)" as "(1)" now and then; a bare "1" is a tick value."""
+    assert [p.bare for p in parse_label(text) if p.style == "letter"] == letters
+
+
+def test_a_parenthesised_one_ends_a_sequence_of_small_letters() -> None:
+    readings = _row(["(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)", "(i)", "(j)", "(k)", "(1)"])
+    style, chosen = choose_sequence(readings)
+    assert style == "lower" and [c.text for c in chosen][-1] == "l"
+
+
 def _row(texts: list[str], height: int = 14, step: int = 200) -> list[Reading]:
     return [Reading((i * step, 0, i * step + 10, height), t, 0.9) for i, t in enumerate(texts)]
 

@@ -67,6 +67,8 @@ def parse_label(text: str) -> list[Parsed]:
         number = int(core)
         if 1 <= number <= 30:
             out.append(Parsed("digit", number - 1, str(number)))
+        if core == "1" and text.startswith("("):  # "(l)" and "(I)" often read as "(1)"; ticks are bare
+            out += [Parsed("letter", ord(c.upper()) - ord("A"), c) for c in "lI"]
         return out
     if len(core) == 1:
         if core.isalpha():
