@@ -17,12 +17,15 @@ import cv2
 import numpy as np
 
 from panel2patch.layout import geometry
+from panel2patch.markers.colors import CHROMATIC, class_map
 from panel2patch.markers.outlines import (
     OutlineFit,
     dash_support,
     dashes_on_ellipse,
     dashes_on_rectangle,
     fit_outline,
+    fit_small_ring,
+    touching_rings,
 )
 from panel2patch.markers.shapes import (
     Blob,
@@ -100,6 +103,7 @@ class Context:
     outline_min: float
     max_outline_fraction: float
     picture_boxes: list[tuple[int, int, int, int]]  # bounding boxes of the picture areas
+    ring_min: float = 0.0  # smallest ring of a saturated colour (``fit_small_ring``); 0: none
 
 
 
@@ -511,6 +515,12 @@ def _letter_ink(means: np.ndarray, color: str | None) -> np.ndarray:
 def in_text_line(stats: np.ndarray, means: np.ndarray, label: int) -> bool:
     """Blobs of the same ink and size beside this one along a line (horizontal, or vertical
     for rotated axis titles): a letter of a word, not a marker."""
+    return _lined_up(stats, means, label) is not None
+
+
+def _lined_up(stats: np.ndarray, means: np.ndarray, label: int, one_near: float = 0.3) -> np.ndarray | None:
+    """The labels of the blobs that put ``label`` in a line of text (``in_text_line``), or None:
+    two within 0.6 of its size, or one within ``one_near`` of it."""
     x, y, w, h = (float(v) for v in stats[label, :4])
     ox, oy, ow, oh = (stats[:, i].astype(np.float64) for i in range(4))
     similar_ink = np.abs(means - means[label]).max(axis=1) <= 70
@@ -523,9 +533,55 @@ def in_text_line(stats: np.ndarray, means: np.ndarray, label: int) -> bool:
         ok &= np.abs(o_centre - centre) <= 0.35 * np.maximum(size, o_size)
         gap = np.maximum(o_start - (start + extent), start - (o_start + o_extent))
         near = ok & (gap <= 0.6 * np.maximum(size, o_size))
-        if int(near.sum()) >= 2 or bool((near & (gap <= 0.3 * size)).any()):
-            return True
-    return False
+        single = ok & (gap <= one_near * size)
+        if int(near.sum()) >= 2 or bool(single.any()):
+            return np.flatnonzero(near | single)
+    return None
+
+
+# A group of rings lined up like letters holds at most this many blobs.
+_RING_ROW_MAX = 8
+
+
+def _is_ring(comps: Components, label: int, small_below: float, like: tuple[int, int]) -> bool:
+    """The blob is rings that touch (``touching_rings``), or a ring of the size ``like`` (width
+    and height within a pixel or a tenth: rings drawn as a set are drawn alike; an "O" and a
+    "D" of a word are not) that fits a circle (``fit_outline``, or ``fit_small_ring`` under
+    ``small_below`` px or where that fails)."""
+    blob = comps.blob(label)
+    if blob is None:
+        return False
+    if touching_rings(blob):
+        return True
+    w, h = comps.stats[label, cv2.CC_STAT_WIDTH], comps.stats[label, cv2.CC_STAT_HEIGHT]
+    if any(abs(int(a) - int(b)) > max(1.0, 0.1 * max(a, b)) for a, b in ((w, like[0]), (h, like[1]))):
+        return False
+    fit = fit_outline(blob) if min(w, h) >= small_below else None
+    if fit is None and max(w, h) <= SMALL_RING_MAX_PX:
+        fit = fit_small_ring(blob)
+    return fit is not None and fit.type == CIRCLE
+
+
+def _ring_row(comps: Components, label: int, small_below: float, one_near: float = 0.3) -> bool:
+    """``label`` lines up only with rings that line up only with rings (followed through
+    up to ``_RING_ROW_MAX`` blobs): a set of coloured rings round the spots of a
+    diffraction pattern, not a word, whose o's stand between letters of other shapes.
+    Meant for saturated colours only: words in white or black may be all o's and 0's ("00").
+    ``small_below``: the size under which a blob is judged by ``fit_small_ring`` first."""
+    size = comps.stats[label, cv2.CC_STAT_WIDTH], comps.stats[label, cv2.CC_STAT_HEIGHT]
+    seen, todo = {label}, [label]
+    while todo:
+        near = _lined_up(comps.stats, comps.means, todo.pop(), one_near)
+        if near is None:
+            continue
+        for other in near.tolist():
+            if other in seen:
+                continue
+            if len(seen) >= _RING_ROW_MAX or not _is_ring(comps, other, small_below, size):
+                return False
+            seen.add(other)
+            todo.append(other)
+    return True
 
 
 def overlay_evidence(work: np.ndarray, labels: np.ndarray, label: int, rect: tuple[int, int, int, int],
@@ -576,18 +632,38 @@ def overlay_evidence(work: np.ndarray, labels: np.ndarray, label: int, rect: tup
 
 
 def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
-    """Solid boxes and circles: large blobs that are thin rings."""
+    """Solid boxes and circles: large blobs that are thin rings; in saturated colours also
+    rings smaller than ``outline_min`` (down to ``ring_min``: white and black ones that
+    small are the o's and 0's of lettering)."""
     stats = comps.stats
     out: list[Found] = []
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-    for label in np.flatnonzero((np.minimum(w, h) >= ctx.outline_min) & (area <= 0.6 * w * h)):
+    smallest = ctx.outline_min
+    if ctx.ring_min > 0 and color not in ("white", "black"):
+        smallest = min(smallest, ctx.ring_min)
+    rings = smallest < ctx.outline_min
+    pixel_sized = rings & (np.maximum(w, h) <= SMALL_RING_MAX_PX)
+    # a ring of a one- or two-pixel stroke round a hole of a few pixels covers up to 0.85 of its box
+    for label in np.flatnonzero((np.minimum(w, h) >= smallest) & (area <= np.where(pixel_sized, 0.85, 0.6) * w * h)):
         if label == 0:
             continue
         blob = comps.blob(int(label))
-        fit = fit_outline(blob) if blob is not None else None
+        if blob is None:
+            continue
+        fit = fit_outline(blob) if min(w[label], h[label]) >= ctx.outline_min and area[label] <= 0.6 * w[label] * h[label] else None
+        small = fit is None and bool(pixel_sized[label])
+        if small:
+            fit = fit_small_ring(blob)
         x, y, bw, bh = (int(v) for v in stats[label, :4])
-        if fit is None or is_frame((x, y, x + bw, y + bh), ctx, round_=fit.type == CIRCLE) \
-                or in_text_line(stats, comps.means, int(label)):
+        if fit is None or is_frame((x, y, x + bw, y + bh), ctx, round_=fit.type == CIRCLE):
+            continue
+        # A small ring with one alike blob a word space beside it is an "O" of a word already.
+        one_near = _SMALL_RING_WORD_GAP if small else 0.3
+        if _lined_up(stats, comps.means, int(label), one_near) is not None and not (
+                fit.type == CIRCLE and color not in ("white", "black")
+                and _ring_row(comps, int(label), ctx.outline_min, one_near)):
+            continue
+        if small and not (_lone_small_ring(comps.mask, (x, y, x + bw, y + bh)) and _plain_hole(ctx.work, blob, (x, y))):
             continue
         evidence = overlay_evidence(ctx.work, comps.labels, int(label), (x, y, bw, bh), color)
         if evidence < _MIN_EVIDENCE:
@@ -597,6 +673,46 @@ def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
         out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score, color, None, None, fit.style,
                          (x + ix0 - 1, y + iy0 - 1, x + ix1 - 1, y + iy1 - 1)))
     return out
+
+
+# Rings up to this many pixels across are also judged on their pixels (``fit_small_ring``):
+# ``fit_outline``'s contour fits need a stroke under a fifth of the width and a hole of
+# 0.45 of the area, which a one- or two-pixel stroke meets only from ~12 px up.
+SMALL_RING_MAX_PX = 16
+# A blob of the same colour and size in line with a small ring, this many sizes from it or
+# nearer, makes it a letter (a word space is ~0.3-0.5 of a letter's height).
+_SMALL_RING_WORD_GAP = 1.0
+# Around a small ring (a band half its size wide), its colour covers at most this share.
+_SMALL_RING_AROUND = 0.2
+
+
+def _lone_small_ring(mask: np.ndarray, bbox: tuple[int, int, int, int]) -> bool:
+    """The ring's colour is rare just around it: a drawn ring, not one of a field of ring-shaped
+    cells or of the loops of a stained network."""
+    x0, y0, x1, y1 = bbox
+    pad = max(2, round(0.5 * max(x1 - x0, y1 - y0)))
+    outer = mask[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
+    band = float(outer.sum()) - float(mask[y0:y1, x0:x1].sum())
+    band_area = outer.size - (y1 - y0) * (x1 - x0)
+    return band_area > 0 and band / band_area <= _SMALL_RING_AROUND
+
+
+# At most this share of a small ring's hole may be of a saturated colour.
+_SMALL_RING_HOLE_COLOUR = 0.3
+
+
+def _plain_hole(work: np.ndarray, blob: Blob, origin: tuple[int, int]) -> bool:
+    """The hole of a small ring holds no saturated colour (the ground, or the white or dark
+    spot it circles): a ring of one hue round a core of another is the blended rim of a
+    fluorescent cell against its neighbour, not a drawn circle."""
+    filled = np.zeros_like(blob.mask)
+    cv2.drawContours(filled, [blob.outer], -1, 1, thickness=-1)
+    hole = (filled > 0) & (blob.mask == 0)
+    hy, hx = np.nonzero(hole)  # the blob's mask is padded by one pixel; a hole never lies on the pad
+    pixels = work[origin[1] - 1 + hy, origin[0] - 1 + hx]
+    if pixels.size == 0:
+        return False
+    return float((class_map(pixels[None]) >= CHROMATIC[0]).mean()) <= _SMALL_RING_HOLE_COLOUR
 
 
 def line_outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:

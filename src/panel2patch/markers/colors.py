@@ -62,7 +62,10 @@ class ClassLayers:
     ``ink`` holds the class's pixels; ``pure`` (white and black only) its full-strength
     pixels, which keeps a glyph apart from a bright or dark part of the picture it touches;
     ``stroke`` adds the faint, blended pixels connected to ``ink`` (hysteresis), so that a
-    one-pixel line arrow stays one blob. ``stroke`` is None when it adds nothing.
+    one-pixel line arrow stays one blob. ``stroke`` is None when it adds nothing. ``ring``
+    (saturated classes, None when the same as ``ink``) is the mask solid rings are found on:
+    a thin ring is mostly blended edge pixels, whose hue JPEG scatters across a class
+    boundary; glyphs keep the strict ``ink``, where joined fringe pixels round their corners.
     """
 
     ink: np.ndarray
@@ -70,6 +73,7 @@ class ClassLayers:
     stroke: np.ndarray | None = None
     faint: np.ndarray | None = None  # bool: the pixels ``stroke`` adds to ``ink``
     line: np.ndarray | None = None  # uint8: thin ridges of the class's colour (``_ridges``)
+    ring: np.ndarray | None = None  # uint8: ``ink`` with the hue-split pixels joined (``_join_hue_splits``)
 
 
 # Lenient limits of stroke pixels (anti-aliased, JPEG-blurred thin lines).
@@ -91,6 +95,8 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
     low = rgb.min(axis=2)
     chroma = val.astype(np.int16) - low
     classes = _classes(hue, sat, val, low, chroma)
+    joined = classes.copy()
+    _join_hue_splits(joined, hue)
     if allowed is not None:
         # A saturated blob that reaches into its area (``coloured`` when given) is kept whole
         # (a box drawn partly over the page beside a picture); white and black are cut at the
@@ -101,6 +107,7 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
         if (outside & chromatic).any():
             outside &= ~_reconstruct_labels(np.where(chromatic, classes, 0), reach & chromatic)
         classes[outside] = 0
+        joined[outside] = 0
     present = np.bincount(classes.ravel(), minlength=len(CLASS_NAMES))
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     contrast = grey.astype(np.int16) - cv2.medianBlur(grey, 7)  # grey level over its 7 x 7 median
@@ -128,9 +135,52 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
         stroke = _reconstruct(ink, faint | ink) if faint.any() else None
         if stroke is not None and int(stroke.sum()) == int(ink.sum()):
             stroke = None
+        ring = None
+        if cls in CHROMATIC:
+            ring = joined == cls
+            ring = ring.astype(np.uint8) if (ring != ink).any() else None
         out[cls] = ClassLayers(ink.astype(np.uint8), pure, stroke, (stroke > 0) & faint if stroke is not None else None,
-                               line.astype(np.uint8) if line.sum() >= 12 else None)
+                               line.astype(np.uint8) if line.sum() >= 12 else None, ring)
     return out
+
+
+# How far (OpenCV hue units, 2 degrees each) a pixel's hue may lie beyond the range of the
+# class that most of its patch has, and still join that class (``_join_hue_splits``).
+_HUE_SLACK = 6
+
+
+def _join_hue_splits(classes: np.ndarray, hue: np.ndarray) -> None:
+    """Give the saturated pixels whose hue lies just past a class boundary the class most
+    of their connected saturated patch has (in place).
+
+    A marker drawn in a colour near a hue boundary (a steel-blue ring at hue 96-104, where
+    cyan ends at 100) is split by JPEG's hue noise into two classes, each an arc or a
+    scatter of specks that no shape test passes. Only pixels within ``_HUE_SLACK`` of the
+    majority class's range move: a yellow arrowhead touching green tissue keeps its core."""
+    chromatic = classes >= CHROMATIC[0]
+    x, y, w, h = cv2.boundingRect(chromatic.astype(np.uint8))
+    if w == 0 or h == 0:
+        return
+    sub = classes[y:y + h, x:x + w]
+    count, labels = cv2.connectedComponents((sub >= CHROMATIC[0]).astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return
+    n = len(CLASS_NAMES)
+    tally = np.bincount((labels * n + sub).ravel(), minlength=count * n).reshape(count, n)
+    tally[:, :CHROMATIC[0]] = 0
+    mixed = (tally > 0).sum(axis=1) >= 2
+    if not mixed.any():
+        return
+    majority = np.where(mixed, tally.argmax(axis=1), 0).astype(np.uint8)
+    owner = majority[labels]
+    on = (owner > 0) & (sub != owner)
+    if not on.any():
+        return
+    patch_hue = hue[y:y + h, x:x + w][on].astype(np.int16)
+    target = owner[on]
+    near = (_HUE_LUT[(patch_hue + _HUE_SLACK) % 180] == target) | (_HUE_LUT[(patch_hue - _HUE_SLACK) % 180] == target)
+    rows, cols = np.nonzero(on)
+    sub[rows[near], cols[near]] = target[near]
 
 
 # Thin-line ridges: a pixel this much more coloured (chroma), brighter (white) or darker

@@ -24,6 +24,11 @@ class MarkerConfig:
     # shorter side, longer side at most ``max_outline_fraction`` of the image area side.
     min_outline_fraction: float = 0.04
     max_outline_fraction: float = 0.92
+    # Rings of a saturated colour (a circle round a diffraction spot) may be smaller: down
+    # to this fraction of the shorter side, and ``min_ring_px`` work pixels (a stroke, a
+    # hole and a stroke, each a pixel or two).
+    min_ring_fraction: float = 0.025
+    min_ring_px: int = 5
     # Markers scoring below this are dropped.
     min_score: float = 0.62
     # At most this many markers per panel (best scores kept): more is clutter, not markers.

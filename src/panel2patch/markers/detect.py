@@ -143,7 +143,8 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
                   glyph_min=max(float(config.min_glyph_px), config.min_glyph_fraction * short),
                   glyph_max=config.max_glyph_fraction * short,
                   outline_min=max(8.0, config.min_outline_fraction * short),
-                  max_outline_fraction=config.max_outline_fraction, picture_boxes=boxes)
+                  max_outline_fraction=config.max_outline_fraction, picture_boxes=boxes,
+                  ring_min=max(float(config.min_ring_px), config.min_ring_fraction * short))
     found: list[Found] = []
     words: list[tuple[str | None, np.ndarray]] = []  # (colour, letter boxes)
     glyph_boxes: list[tuple[str | None, np.ndarray]] = []
@@ -155,9 +156,12 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
         if color in ("white", "black"):  # lettering is black or white nearly always
             words.append((color, text_boxes(ink, ctx, color)))
         found += glyphs(ink, color, ctx)
+        rings = ink if layers.ring is None else Components(layers.ring, work)
         if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
-            found += outlines(ink, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
+            found += outlines(rings, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
             found += straight_outlines(layers.ink, color, ctx)
+        elif int(layers.ink.sum()) >= 2 * ctx.ring_min:
+            found += outlines(rings, color, ctx)  # small rings only
         if layers.line is not None and int(layers.line.sum()) >= 2 * ctx.outline_min:
             closed = cv2.morphologyEx(layers.line, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
             found += line_outlines(Components(closed, work), color, ctx)

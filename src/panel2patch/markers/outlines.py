@@ -214,3 +214,99 @@ def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
     ab = b - a
     t = np.clip(((points - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
     return np.linalg.norm(points - (a + t[:, None] * ab), axis=1)
+
+
+# Small rings (``fit_small_ring``): most this much longer one way than the other, filling
+# their bounding ellipse between these shares, a stroke at most this share of the width.
+_SMALL_RING_ASPECT = 1.35
+_SMALL_RING_FILL = (0.78, 1.15)
+_SMALL_RING_STROKE = 0.3
+# ... and at most this many pixels (or 0.15 of the width): a small ring is drawn with a one-
+# or two-pixel line; a shaded bead whose highlight makes a hole is a ring three or more thick.
+_SMALL_RING_LINE = 2.0
+
+
+# The outline of a small ring keeps within this many pixels of its fitted ellipse (the
+# pixel grid's own steps); the flat side and corners of a "D", the tail of an "a" or "α"
+# stray further.
+_SMALL_RING_DEVIATION = 1.0
+
+
+def _ellipse_deviation(outer: np.ndarray) -> float:
+    """Largest distance (px, along the radius) of the contour from the ellipse fitted to it."""
+    (cx, cy), (ea, eb), angle = cv2.fitEllipse(outer)
+    if min(ea, eb) <= 0:
+        return float("inf")
+    theta = math.radians(angle)
+    pts = outer.reshape(-1, 2).astype(np.float64)
+    dx, dy = pts[:, 0] - cx, pts[:, 1] - cy
+    u, v = dx * math.cos(theta) + dy * math.sin(theta), -dx * math.sin(theta) + dy * math.cos(theta)
+    r = np.hypot(u / (ea / 2.0), v / (eb / 2.0))
+    return float(np.abs(r - 1.0).max()) * min(ea, eb) / 2.0
+
+
+def fit_small_ring(blob: Blob) -> OutlineFit | None:
+    """A ring too small for ``fit_outline``'s contour fits (5 to ~30 px): a circle round a
+    spot of a diffraction pattern, a few pixels of stroke round a hole of a few more.
+
+    Judged on pixels, not contours: the filled blob is round (fills its bounding ellipse),
+    its hole sits at its centre, ink surrounds the hole on all eight sides, the stroke is
+    thin for the width (a shaded bead with a highlight is a thick ring, its highlight
+    off-centre) and the outline keeps to its ellipse within a pixel. (Letters "o", "O" and
+    "0" pass all of this: lettering is told by its line, ``_lined_up``.)"""
+    if blob.hole_area < 1:
+        return None
+    filled = np.zeros_like(blob.mask)
+    cv2.drawContours(filled, [blob.outer], -1, 1, thickness=-1)
+    ys, xs = np.nonzero(filled)
+    w, h = int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
+    if max(w, h) > _SMALL_RING_ASPECT * min(w, h):
+        return None
+    roundness = blob.filled_area / (math.pi / 4.0 * w * h)
+    if not (_SMALL_RING_FILL[0] <= roundness <= _SMALL_RING_FILL[1]):
+        return None
+    cx, cy = xs.mean(), ys.mean()
+    hole = (filled > 0) & (blob.mask == 0)
+    hy, hx = np.nonzero(hole)
+    if math.hypot(hx.mean() - cx, hy.mean() - cy) > 0.15 * min(w, h):
+        return None
+    iy, ix = np.nonzero(blob.mask)
+    sectors = ((np.arctan2(iy - cy, ix - cx) + math.pi) / (2 * math.pi) * 8).astype(int) % 8
+    if np.bincount(sectors, minlength=8).min() == 0:
+        return None
+    stroke = blob.area / (math.pi * (w + h) / 2.0)
+    most = min(_SMALL_RING_STROKE * min(w, h), max(_SMALL_RING_LINE, 0.15 * min(w, h)))
+    if stroke > most:
+        return None
+    if len(blob.outer) < 5 or _ellipse_deviation(blob.outer) > _SMALL_RING_DEVIATION:
+        return None
+    shape = 1.0 - min(1.0, abs(1.0 - roundness) / 0.25)
+    thin = 1.0 - stroke / (_SMALL_RING_STROKE * min(w, h))
+    score = 0.5 + 0.3 * shape + 0.2 * thin
+    x0, y0 = int(hx.min()), int(hy.min())
+    return OutlineFit(CIRCLE, round(min(1.0, score), 3), (x0, y0, int(hx.max()) + 1, int(hy.max()) + 1), float(stroke))
+
+
+def touching_rings(blob: Blob) -> bool:
+    """The blob is two or more rings that touch: it has two or more holes, each round (it
+    fills its bounding ellipse, aspect within ``_SMALL_RING_ASPECT``) and of one size
+    (areas within 2x), together at least a quarter of the filled blob."""
+    contours, hierarchy = cv2.findContours(blob.mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return False
+    holes = [c for c, link in zip(contours, hierarchy[0]) if link[3] >= 0]
+    sizes = [cv2.contourArea(c) + 0.5 * cv2.arcLength(c, True) for c in holes]  # pixels, not centres
+    if len(holes) < 2:
+        return False
+    # the gap where two rings meet is a speck of a hole: not counted
+    holes = [(c, a) for c, a in zip(holes, sizes) if a >= 0.15 * max(sizes)]
+    if len(holes) < 2:
+        return False
+    for hole, area in holes:
+        _x, _y, w, h = cv2.boundingRect(hole)
+        if min(w, h) < 2 or max(w, h) > _SMALL_RING_ASPECT * min(w, h):
+            return False
+        if not (0.7 <= area / (math.pi / 4.0 * w * h) <= 1.25):
+            return False
+    areas = [a for _c, a in holes]
+    return max(areas) <= 2.0 * min(areas) and sum(areas) >= 0.25 * blob.filled_area
