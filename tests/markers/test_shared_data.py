@@ -129,3 +129,15 @@ def test_frames_of_pictures_set_in_a_grid_are_no_boxes(shared_data):
     image = decode_image_file(shared_data / SODA.format("s44321-025-00224-4", 1, "44321_2025_224_fig1_html.png"))
     found = find_markers(image, [(0, 395, 1235, 1101)])
     assert not [m for m in found if m.type == "box" and m.bbox[2] - m.bbox[0] > 300], [(m.type, m.bbox) for m in found]
+
+
+def test_small_rings_round_diffraction_spots(shared_data):
+    """EXSCLAIM s41467-018-06211-3 fig1 panels g and h: 6-8 px red and blue rings round the
+    spots of FFT insets (the blue on the cyan / blue hue boundary) and 14 px blue rings, two
+    of which touch. Every lone ring is a circle."""
+    image = decode_image_file(shared_data / "figures/exsclaim/images/pipeline/s41467-018-06211-3_fig1.jpg")
+    found = find_markers(image, [(0, 486, 228, 660), (232, 486, 458, 660)])
+    g = [m for m in found if m.type == "circle" and m.panel == 0 and m.bbox[0] >= 150]
+    h = [m for m in found if m.type == "circle" and m.panel == 1]
+    assert len(g) == 6 and {m.color for m in g} == {"red", "blue"}, [(m.color, m.bbox) for m in found]
+    assert len(h) >= 2 and {m.color for m in h} == {"blue"}, [(m.color, m.bbox) for m in found]
