@@ -221,6 +221,8 @@ def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
 _SMALL_RING_ASPECT = 1.35
 _SMALL_RING_FILL = (0.78, 1.15)
 _SMALL_RING_STROKE = 0.3
+# A small blob filling this share of its bounding box is a square (a disc fills 0.785).
+_SMALL_BOX_FILL = 0.92
 # ... and at most this many pixels (or 0.15 of the width): a small ring is drawn with a one-
 # or two-pixel line; a shaded bead whose highlight makes a hole is a ring three or more thick.
 _SMALL_RING_LINE = 2.0
@@ -246,14 +248,16 @@ def _ellipse_deviation(outer: np.ndarray) -> float:
 
 
 def fit_small_ring(blob: Blob) -> OutlineFit | None:
-    """A ring too small for ``fit_outline``'s contour fits (5 to ~30 px): a circle round a
-    spot of a diffraction pattern, a few pixels of stroke round a hole of a few more.
+    """A ring or a square too small for ``fit_outline``'s contour fits (5 to ~16 px): a circle
+    round a spot of a diffraction pattern, a square marking a site, a pixel or two of stroke
+    round a hole of a few more.
 
-    Judged on pixels, not contours: the filled blob is round (fills its bounding ellipse),
-    its hole sits at its centre, ink surrounds the hole on all eight sides, the stroke is
-    thin for the width (a shaded bead with a highlight is a thick ring, its highlight
-    off-centre) and the outline keeps to its ellipse within a pixel. (Letters "o", "O" and
-    "0" pass all of this: lettering is told by its line, ``_lined_up``.)"""
+    Judged on pixels, not contours: the filled blob is round (fills its bounding ellipse) or
+    square (fills its bounding box), its hole sits at its centre, ink surrounds the hole on
+    all eight sides, and the stroke is thin for the width (a shaded bead with a highlight is
+    a thick ring, its highlight off-centre); a ring's outline keeps to its ellipse within a
+    pixel. (Letters "o", "O" and "0" pass all of this: lettering is told by its line,
+    ``_lined_up``.)"""
     if blob.hole_area < 1:
         return None
     filled = np.zeros_like(blob.mask)
@@ -262,8 +266,9 @@ def fit_small_ring(blob: Blob) -> OutlineFit | None:
     w, h = int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
     if max(w, h) > _SMALL_RING_ASPECT * min(w, h):
         return None
+    square = blob.filled_area / (w * h) >= _SMALL_BOX_FILL
     roundness = blob.filled_area / (math.pi / 4.0 * w * h)
-    if not (_SMALL_RING_FILL[0] <= roundness <= _SMALL_RING_FILL[1]):
+    if not square and not (_SMALL_RING_FILL[0] <= roundness <= _SMALL_RING_FILL[1]):
         return None
     cx, cy = xs.mean(), ys.mean()
     hole = (filled > 0) & (blob.mask == 0)
@@ -274,17 +279,21 @@ def fit_small_ring(blob: Blob) -> OutlineFit | None:
     sectors = ((np.arctan2(iy - cy, ix - cx) + math.pi) / (2 * math.pi) * 8).astype(int) % 8
     if np.bincount(sectors, minlength=8).min() == 0:
         return None
-    stroke = blob.area / (math.pi * (w + h) / 2.0)
+    stroke = blob.area / ((2.0 if square else math.pi / 2.0) * (w + h))
     most = min(_SMALL_RING_STROKE * min(w, h), max(_SMALL_RING_LINE, 0.15 * min(w, h)))
     if stroke > most:
         return None
-    if len(blob.outer) < 5 or _ellipse_deviation(blob.outer) > _SMALL_RING_DEVIATION:
+    if not square and (len(blob.outer) < 5 or _ellipse_deviation(blob.outer) > _SMALL_RING_DEVIATION):
         return None
-    shape = 1.0 - min(1.0, abs(1.0 - roundness) / 0.25)
+    if square:
+        shape = min(1.0, (blob.filled_area / (w * h) - _SMALL_BOX_FILL) / 0.06)
+    else:
+        shape = 1.0 - min(1.0, abs(1.0 - roundness) / 0.25)
     thin = 1.0 - stroke / (_SMALL_RING_STROKE * min(w, h))
     score = 0.5 + 0.3 * shape + 0.2 * thin
     x0, y0 = int(hx.min()), int(hy.min())
-    return OutlineFit(CIRCLE, round(min(1.0, score), 3), (x0, y0, int(hx.max()) + 1, int(hy.max()) + 1), float(stroke))
+    return OutlineFit(BOX if square else CIRCLE, round(min(1.0, score), 3),
+                      (x0, y0, int(hx.max()) + 1, int(hy.max()) + 1), float(stroke))
 
 
 def touching_rings(blob: Blob) -> bool:
