@@ -81,6 +81,22 @@ def test_touching_rings_split_across_the_cyan_blue_boundary():
         assert hits and hits[0].color == "blue", (box, [(m.type, m.color, m.bbox) for m in found])
 
 
+def test_each_of_two_touching_rings_is_a_circle():
+    """The two touching rings of the diamond above are one blob with two round holes of one
+    size: each is a circle of its own, a hole's box grown by the stroke. (Drawn with the
+    1.5 px line of the real rings; a 2 px one measures 2.2 px after JPEG, a bead's thickness.)"""
+    canvas = drawing.Canvas(_fft_panel(226, 174, seed=3))
+    centres = [(188.0, 28.0), (176.0, 43.0), (200.0, 43.0), (196.0, 54.0)]
+    for centre in centres:
+        _spot(canvas, centre, 3.0)
+    boxes = [_ring(canvas, centre, 13.0, STEEL_BLUE, 1.5) for centre in centres]
+    found = find_markers(jpeg(canvas.finish(), 85), [(0, 0, 226, 174)])
+    for box in boxes[2:]:
+        hits = _circles_in(found, box)
+        assert len(hits) == 1 and abs((hits[0].bbox[2] - hits[0].bbox[0]) - 15) <= 2, \
+            (box, [(m.type, m.color, m.bbox) for m in found])
+
+
 def test_coloured_letters_and_rims_are_not_small_rings():
     """Coloured lettering ("α-actinin", "ORR" and a lone "O" a word space from a "D") and the
     orange rim JPEG blends round a red cell next to yellow ones are no small rings."""

@@ -9,6 +9,7 @@ the pieces of thin outlines JPEG broke) into rings. Every candidate must also lo
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -25,6 +26,7 @@ from panel2patch.markers.outlines import (
     dashes_on_rectangle,
     fit_outline,
     fit_small_ring,
+    split_touching_rings,
     touching_rings,
 )
 from panel2patch.markers.shapes import (
@@ -545,7 +547,7 @@ _RING_ROW_MAX = 8
 
 def _is_ring(comps: Components, label: int, small_below: float, like: tuple[int, int]) -> bool:
     """The blob is rings that touch (``touching_rings``), or a ring of the size ``like`` (width
-    and height within a pixel or a tenth: rings drawn as a set are drawn alike; an "O" and a
+    and height within a pixel or 15%: rings drawn as a set are drawn alike; an "O" and a
     "D" of a word are not) that fits a circle (``fit_outline``, or ``fit_small_ring`` under
     ``small_below`` px or where that fails)."""
     blob = comps.blob(label)
@@ -554,7 +556,7 @@ def _is_ring(comps: Components, label: int, small_below: float, like: tuple[int,
     if touching_rings(blob):
         return True
     w, h = comps.stats[label, cv2.CC_STAT_WIDTH], comps.stats[label, cv2.CC_STAT_HEIGHT]
-    if any(abs(int(a) - int(b)) > max(1.0, 0.1 * max(a, b)) for a, b in ((w, like[0]), (h, like[1]))):
+    if any(abs(int(a) - int(b)) > max(1.0, 0.15 * max(a, b)) for a, b in ((w, like[0]), (h, like[1]))):
         return False
     fit = fit_outline(blob) if min(w, h) >= small_below else None
     if fit is None and max(w, h) <= SMALL_RING_MAX_PX:
@@ -562,13 +564,15 @@ def _is_ring(comps: Components, label: int, small_below: float, like: tuple[int,
     return fit is not None and fit.type == CIRCLE
 
 
-def _ring_row(comps: Components, label: int, small_below: float, one_near: float = 0.3) -> bool:
+def _ring_row(comps: Components, label: int, small_below: float, one_near: float = 0.3,
+              like: tuple[int, int] | None = None) -> bool:
     """``label`` lines up only with rings that line up only with rings (followed through
     up to ``_RING_ROW_MAX`` blobs): a set of coloured rings round the spots of a
     diffraction pattern, not a word, whose o's stand between letters of other shapes.
     Meant for saturated colours only: words in white or black may be all o's and 0's ("00").
-    ``small_below``: the size under which a blob is judged by ``fit_small_ring`` first."""
-    size = comps.stats[label, cv2.CC_STAT_WIDTH], comps.stats[label, cv2.CC_STAT_HEIGHT]
+    ``small_below``: the size under which a blob is judged by ``fit_small_ring`` first;
+    ``like``: the size the rings must have (``label``'s own by default)."""
+    size = like or (comps.stats[label, cv2.CC_STAT_WIDTH], comps.stats[label, cv2.CC_STAT_HEIGHT])
     seen, todo = {label}, [label]
     while todo:
         near = _lined_up(comps.stats, comps.means, todo.pop(), one_near)
@@ -650,11 +654,15 @@ def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
         blob = comps.blob(int(label))
         if blob is None:
             continue
+        x, y, bw, bh = (int(v) for v in stats[label, :4])
+        # (before fit_outline: two rings may fit one ellipse; holes under a fifth make no rings)
+        if rings and blob.hole_ratio >= 0.2 and touching_rings(blob):
+            out += _touching_rings(comps, int(label), blob, color, ctx)
+            continue
         fit = fit_outline(blob) if min(w[label], h[label]) >= ctx.outline_min and area[label] <= 0.6 * w[label] * h[label] else None
         small = fit is None and bool(pixel_sized[label])
         if small:
             fit = fit_small_ring(blob)
-        x, y, bw, bh = (int(v) for v in stats[label, :4])
         if fit is None or is_frame((x, y, x + bw, y + bh), ctx, round_=fit.type == CIRCLE):
             continue
         # A small ring with one alike blob a word space beside it is an "O" of a word already.
@@ -672,6 +680,39 @@ def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
         ix0, iy0, ix1, iy1 = fit.interior
         out.append(Found(fit.type, (x, y, x + bw, y + bh), fit.score, color, None, None, fit.style,
                          (x + ix0 - 1, y + iy0 - 1, x + ix1 - 1, y + iy1 - 1)))
+    return out
+
+
+def _touching_rings(comps: Components, label: int, blob: Blob, color: str | None, ctx: Context) -> list[Found]:
+    """One circle per ring of a blob of saturated rings that touch (``split_touching_rings``),
+    each drawn with a thin line (as a small ring's, ``fit_small_ring``), held to the small
+    rings' tests on the whole blob: no word (lined up only with alike rings), alone in its
+    colour, plain holes, drawn over the picture."""
+    split = split_touching_rings(blob)
+    if split is None:
+        return []
+    boxes, stroke = split
+    diameter = min(min(b[2] - b[0], b[3] - b[1]) for b in boxes)
+    if diameter < ctx.ring_min or stroke > min(0.2 * diameter, max(2.0, 0.15 * diameter)):
+        return []
+    stats = comps.stats
+    x, y, bw, bh = (int(v) for v in stats[label, :4])
+    one_ring = (boxes[0][2] - boxes[0][0], boxes[0][3] - boxes[0][1])
+    if _lined_up(stats, comps.means, label, _SMALL_RING_WORD_GAP) is not None \
+            and not _ring_row(comps, label, ctx.outline_min, _SMALL_RING_WORD_GAP, like=one_ring):
+        return []
+    if not (_lone_small_ring(comps.mask, (x, y, x + bw, y + bh)) and _plain_hole(ctx.work, blob, (x, y))):
+        return []
+    evidence = overlay_evidence(ctx.work, comps.labels, label, (x, y, bw, bh), color)
+    if evidence < _MIN_EVIDENCE:
+        return []
+    score = (0.5 + 0.3 + 0.2 * (1.0 - stroke / (0.3 * diameter))) * _weigh(evidence)
+    out = []
+    for bx0, by0, bx1, by1 in boxes:  # mask coordinates: padded by one pixel
+        box = (x + bx0 - 1, y + by0 - 1, x + bx1 - 1, y + by1 - 1)
+        inner = math.ceil(stroke)
+        out.append(Found(CIRCLE, box, round(min(1.0, score), 3), color, None, None, "line",
+                         (box[0] + inner, box[1] + inner, box[2] - inner, box[3] - inner)))
     return out
 
 

@@ -96,7 +96,8 @@ def class_layers(rgb: np.ndarray, allowed: np.ndarray | None = None,
     chroma = val.astype(np.int16) - low
     classes = _classes(hue, sat, val, low, chroma)
     joined = classes.copy()
-    _join_hue_splits(joined, hue)
+    if only is None or only in CHROMATIC:
+        _join_hue_splits(joined, hue)
     if allowed is not None:
         # A saturated blob that reaches into its area (``coloured`` when given) is kept whole
         # (a box drawn partly over the page beside a picture); white and black are cut at the

@@ -297,25 +297,43 @@ def fit_small_ring(blob: Blob) -> OutlineFit | None:
 
 
 def touching_rings(blob: Blob) -> bool:
-    """The blob is two or more rings that touch: it has two or more holes, each round (it
-    fills its bounding ellipse, aspect within ``_SMALL_RING_ASPECT``) and of one size
-    (areas within 2x), together at least a quarter of the filled blob."""
+    """The blob is two or more rings that touch (``split_touching_rings``)."""
+    return split_touching_rings(blob) is not None
+
+
+def split_touching_rings(blob: Blob) -> tuple[list[tuple[int, int, int, int]], float] | None:
+    """The rings of a blob of two or more rings that touch: (each ring's box in the blob's mask
+    coordinates, the stroke), or None.
+
+    The blob has two or more holes (specks where rings meet aside), each round (it fills
+    its bounding ellipse, aspect within ``_SMALL_RING_ASPECT``) and of one size (areas
+    within 2x), together at least a quarter of the filled blob: thin rings, not beads whose
+    highlights make holes (a tenth). The stroke solves blob area = sum of pi s (d + s) over
+    the holes' diameters d; each ring is its hole's box grown by it."""
     contours, hierarchy = cv2.findContours(blob.mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if hierarchy is None:
-        return False
+        return None
     holes = [c for c, link in zip(contours, hierarchy[0]) if link[3] >= 0]
-    sizes = [cv2.contourArea(c) + 0.5 * cv2.arcLength(c, True) for c in holes]  # pixels, not centres
     if len(holes) < 2:
-        return False
+        return None
+    sizes = [cv2.contourArea(c) + 0.5 * cv2.arcLength(c, True) for c in holes]  # pixels, not centres
     # the gap where two rings meet is a speck of a hole: not counted
     holes = [(c, a) for c, a in zip(holes, sizes) if a >= 0.15 * max(sizes)]
     if len(holes) < 2:
-        return False
+        return None
+    boxes = []
     for hole, area in holes:
-        _x, _y, w, h = cv2.boundingRect(hole)
+        x, y, w, h = cv2.boundingRect(hole)
         if min(w, h) < 2 or max(w, h) > _SMALL_RING_ASPECT * min(w, h):
-            return False
+            return None
         if not (0.7 <= area / (math.pi / 4.0 * w * h) <= 1.25):
-            return False
+            return None
+        boxes.append((x, y, x + w, y + h))
     areas = [a for _c, a in holes]
-    return max(areas) <= 2.0 * min(areas) and sum(areas) >= 0.25 * blob.filled_area
+    if max(areas) > 2.0 * min(areas) or sum(areas) < 0.25 * blob.filled_area:
+        return None
+    diameters = [(b[2] - b[0] + b[3] - b[1]) / 2.0 for b in boxes]
+    n, total = len(boxes), sum(diameters)
+    stroke = (-total + math.sqrt(total * total + 4.0 * n * blob.area / math.pi)) / (2.0 * n)
+    grow = round(stroke)
+    return [(b[0] - grow, b[1] - grow, b[2] + grow, b[3] + grow) for b in boxes], stroke
