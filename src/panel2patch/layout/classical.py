@@ -324,8 +324,8 @@ def _second_look(
     which the dark-ink level does not see), overlapping nothing found so far; about one
     per piece, as the labels are."""
     thin = _thin_only(canvas, limit, found) if _worth_a_thin_look(canvas, pieces) else []
-    if pieces <= 1:
-        return thin[:THIN_SINGLE_READS], []
+    if pieces <= 1 or not thin:
+        return thin[:THIN_SINGLE_READS] if pieces <= 1 else thin, []
     seen = [c.box for c in found + thin]
     grey = [c for c in find_grey_label_candidates(canvas, limit) if not any(intersects(c.box, b) for b in seen)]
     return thin, grey[: pieces + GREY_SLACK]
