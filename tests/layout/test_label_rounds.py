@@ -222,7 +222,7 @@ def test_an_alike_set_is_read_when_the_first_round_reads_no_label() -> None:
     reader = ScriptedReader([[]])
     backend = ClassicalBackend(LayoutConfig(), reader=reader)
     backend._read_in_rounds(rgb, canvas, candidates + alike, 1, alike=alike)
-    assert reader.calls == [4, len(alike)]  # the first round, then the set
+    assert reader.calls == [4, 4 + len(alike)]  # the first round, then it with the set
     reader.calls.clear()
     backend._read_in_rounds(rgb, canvas, candidates, 1)
     assert reader.calls == [4]  # no set: the first round reads no label, and that is all

@@ -213,7 +213,7 @@ class ClassicalBackend:
         ranked lower but placed like labels), the rest only when the first round leaves the
         label sequence possibly incomplete (most figures either show no label-like text at
         all or have their few labels among the best); where it reads no label, ``alike``
-        (``_alike_set``) in a call of its own."""
+        (``_alike_set``) beside the first round's candidates."""
         if not candidates:
             return None, [], []
         first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND] + list(corner)
@@ -235,7 +235,7 @@ class ClassicalBackend:
             style, chosen = choose_sequence(readings)
         elif alike and style is None:
             # nothing read like a label, but a set of alike candidates may be the labels
-            readings = readings + self._read(rgb, canvas, [c for c in alike if c not in first])
+            readings = self._read(rgb, canvas, first + [c for c in alike if c not in first])
             style, chosen = choose_sequence(readings)
         return style, chosen, readings
 
