@@ -23,7 +23,6 @@ from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.image_input import UnusableImage, to_rgb_array
 from panel2patch.layout.label_anchors import prefer_anchored_split
 from panel2patch.layout.label_hits import (
-    SERIES_GAP,
     THIN_TEXT_HEIGHT,
     LabelCandidate,
     LabelHit,
@@ -63,7 +62,6 @@ ONE_ROUND_PIECES = 2 * FIRST_ROUND  # gutter pieces beyond which every candidate
 THIN_SINGLE_TEXT_HEIGHT = 7
 THIN_SINGLE_READS = 6
 GREY_SLACK = 2  # grey candidates read: one per gutter piece and this many more
-ALIKE_SET = 4  # candidates alike enough to be a figure's labels (``_alike_set``)
 THIN_HOLE_READS = 2  # thin-stroke candidates of the labels' size read per hole in the sequence
 CORNER_READS = 4  # candidates below the limit read because they sit at a gutter piece's corner
 CORNER_REACH = 1.5
@@ -153,10 +151,7 @@ class ClassicalBackend:
         # few candidates read like no label: tick digits of a busy plot can outrank labels)
         corner = _at_piece_corners(ranked[limit:], piece_boxes)[:CORNER_READS]
         candidates += corner
-        # a figure the gutters leave whole may still show a set of labels alike: read them all
-        alike = [c for c in _alike_set(ranked) if c not in candidates] if pieces <= 1 else []
-        candidates += alike
-        style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces, corner[:CORNER_FIRST_ROUND], alike)
+        style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces, corner[:CORNER_FIRST_ROUND])
         if style is None and (spots := expected_spots(partial_letters(readings), piece_boxes)):
             # too many letters missed for a sequence: read the rest where those read sit
             readings = readings + self._read_spots(rgb, canvas, spots)
@@ -207,13 +202,12 @@ class ClassicalBackend:
 
     def _read_in_rounds(
         self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate], pieces: int,
-        corner: Sequence[LabelCandidate] = (), alike: Sequence[LabelCandidate] = (),
+        corner: Sequence[LabelCandidate] = (),
     ) -> tuple[str | None, list, list[Reading]]:
         """(style, chosen labels, every reading). A few candidates first (and ``corner``,
         ranked lower but placed like labels), the rest only when the first round leaves the
         label sequence possibly incomplete (most figures either show no label-like text at
-        all or have their few labels among the best); where it reads no label, ``alike``
-        (``_alike_set``) beside the first round's candidates."""
+        all or have their few labels among the best)."""
         if not candidates:
             return None, [], []
         first = candidates[: FIRST_ROUND_SINGLE if pieces <= 1 else FIRST_ROUND] + list(corner)
@@ -232,10 +226,6 @@ class ClassicalBackend:
             # read them all again in one line: the recogniser reads a crop a little
             # differently beside other crops, and one line keeps the reads consistent
             readings = self._read(rgb, canvas, candidates)
-            style, chosen = choose_sequence(readings)
-        elif alike and style is None:
-            # nothing read like a label, but a set of alike candidates may be the labels
-            readings = self._read(rgb, canvas, first + [c for c in alike if c not in first])
             style, chosen = choose_sequence(readings)
         return style, chosen, readings
 
@@ -466,25 +456,6 @@ def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bo
         return True
     numbers = {p.index for r in readings for p in parse_label(r.text) if p.style == "digit"}
     return pieces >= 2 and 0 in numbers and any(0 < n < pieces for n in numbers)
-
-
-def _alike_set(candidates: list[LabelCandidate]) -> list[LabelCandidate]:
-    """The tallest set of ``ALIKE_SET`` or more candidates that look like one figure's
-    labels: of one height and glyph count, far from the first of them (touching panels
-    the gutters cannot cut, whose labels rank below a picture's specks); [] if none."""
-    if len(candidates) < ALIKE_SET:
-        return []
-    boxes = np.array([c.box for c in candidates], np.int64)
-    h = boxes[:, 3] - boxes[:, 1]
-    glyphs = np.array([c.glyphs for c in candidates])
-    alike = (np.abs(h[:, None] - h[None, :]) <= np.maximum(1, 0.1 * h)[:, None]) & (glyphs[:, None] == glyphs[None, :])
-    spread = np.maximum(np.abs(boxes[:, None, 0] - boxes[None, :, 0]), np.abs(boxes[:, None, 1] - boxes[None, :, 1]))
-    members = alike & ((spread > SERIES_GAP * h[:, None]) | np.eye(len(candidates), dtype=bool))
-    sets = np.flatnonzero(members.sum(axis=1) >= ALIKE_SET)
-    if not sets.size:
-        return []
-    first = sets[np.argmax(h[sets])]  # the tallest; the best ranked among equals
-    return [candidates[first]] + [candidates[j] for j in np.flatnonzero(members[first]) if j != first]
 
 
 def _looks_like_label(text: str) -> bool:
