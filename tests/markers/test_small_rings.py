@@ -65,17 +65,23 @@ def test_small_rings_round_diffraction_spots(seed, quality):
     assert not _circles_in(found, (55, 125, 110, 150))
 
 
+def _diamond_of_rings(stroke: float):
+    """Four 14 px steel-blue rings round white spots in a diamond on an FFT-like panel,
+    the lower two touching, JPEG 85: (markers found, the rings' boxes)."""
+    canvas = drawing.Canvas(_fft_panel(226, 174, seed=3))
+    centres = [(188.0, 28.0), (176.0, 43.0), (200.0, 43.0), (196.0, 54.0)]
+    for centre in centres:
+        _spot(canvas, centre, 3.0)
+    boxes = [_ring(canvas, centre, 13.0, STEEL_BLUE, stroke) for centre in centres]
+    return find_markers(jpeg(canvas.finish(), 85), [(0, 0, 226, 174)]), boxes
+
+
 def test_touching_rings_split_across_the_cyan_blue_boundary():
     """Four 14 px rings round white spots in a diamond, in a blue on the cyan / blue hue
     boundary, the lower two touching: JPEG's hue noise splits each ring between the two
     classes. The separate rings are circles (the touching pair stays one blob; no marker
     is made of it), and lining up with the pair does not make them letters of a word."""
-    canvas = drawing.Canvas(_fft_panel(226, 174, seed=3))
-    centres = [(188.0, 28.0), (176.0, 43.0), (200.0, 43.0), (196.0, 54.0)]
-    for centre in centres:
-        _spot(canvas, centre, 3.0)
-    boxes = [_ring(canvas, centre, 13.0, STEEL_BLUE, 2.0) for centre in centres]
-    found = find_markers(jpeg(canvas.finish(), 85), [(0, 0, 226, 174)])
+    found, boxes = _diamond_of_rings(stroke=2.0)
     for box in boxes[:2]:
         hits = _circles_in(found, box)
         assert hits and hits[0].color == "blue", (box, [(m.type, m.color, m.bbox) for m in found])
@@ -85,12 +91,7 @@ def test_each_of_two_touching_rings_is_a_circle():
     """The two touching rings of the diamond above are one blob with two round holes of one
     size: each is a circle of its own, a hole's box grown by the stroke. (Drawn with the
     1.5 px line of the real rings; a 2 px one measures 2.2 px after JPEG, a bead's thickness.)"""
-    canvas = drawing.Canvas(_fft_panel(226, 174, seed=3))
-    centres = [(188.0, 28.0), (176.0, 43.0), (200.0, 43.0), (196.0, 54.0)]
-    for centre in centres:
-        _spot(canvas, centre, 3.0)
-    boxes = [_ring(canvas, centre, 13.0, STEEL_BLUE, 1.5) for centre in centres]
-    found = find_markers(jpeg(canvas.finish(), 85), [(0, 0, 226, 174)])
+    found, boxes = _diamond_of_rings(stroke=1.5)
     for box in boxes[2:]:
         hits = _circles_in(found, box)
         assert len(hits) == 1 and abs((hits[0].bbox[2] - hits[0].bbox[0]) - 15) <= 2, \
