@@ -656,8 +656,9 @@ def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
             continue
         x, y, bw, bh = (int(v) for v in stats[label, :4])
         # (before fit_outline: two rings may fit one ellipse; holes under a fifth make no rings)
-        if rings and blob.hole_ratio >= 0.2 and touching_rings(blob):
-            out += _touching_rings(comps, int(label), blob, color, ctx)
+        split = split_touching_rings(blob) if rings and blob.hole_ratio >= 0.2 else None
+        if split is not None:
+            out += _touching_rings(comps, int(label), blob, split, color, ctx)
             continue
         fit = fit_outline(blob) if min(w[label], h[label]) >= ctx.outline_min and area[label] <= 0.6 * w[label] * h[label] else None
         small = fit is None and bool(pixel_sized[label])
@@ -683,14 +684,13 @@ def outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
     return out
 
 
-def _touching_rings(comps: Components, label: int, blob: Blob, color: str | None, ctx: Context) -> list[Found]:
-    """One circle per ring of a blob of saturated rings that touch (``split_touching_rings``),
-    each drawn with a thin line (as a small ring's, ``fit_small_ring``), held to the small
-    rings' tests on the whole blob: no word (lined up only with alike rings), alone in its
-    colour, plain holes, drawn over the picture."""
-    split = split_touching_rings(blob)
-    if split is None:
-        return []
+def _touching_rings(comps: Components, label: int, blob: Blob,
+                    split: tuple[list[tuple[int, int, int, int]], float], color: str | None,
+                    ctx: Context) -> list[Found]:
+    """One circle per ring of a blob of saturated rings that touch (``split``, from
+    ``split_touching_rings``), each drawn with a thin line (as a small ring's,
+    ``fit_small_ring``), held to the small rings' tests on the whole blob: no word (lined up
+    only with alike rings), alone in its colour, plain holes, drawn over the picture."""
     boxes, stroke = split
     diameter = min(min(b[2] - b[0], b[3] - b[1]) for b in boxes)
     if diameter < ctx.ring_min or stroke > min(0.2 * diameter, max(2.0, 0.15 * diameter)):
@@ -746,10 +746,7 @@ def _plain_hole(work: np.ndarray, blob: Blob, origin: tuple[int, int]) -> bool:
     """The hole of a small ring holds no saturated colour (the ground, or the white or dark
     spot it circles): a ring of one hue round a core of another is the blended rim of a
     fluorescent cell against its neighbour, not a drawn circle."""
-    filled = np.zeros_like(blob.mask)
-    cv2.drawContours(filled, [blob.outer], -1, 1, thickness=-1)
-    hole = (filled > 0) & (blob.mask == 0)
-    hy, hx = np.nonzero(hole)  # the blob's mask is padded by one pixel; a hole never lies on the pad
+    hy, hx = np.nonzero(blob.hole)  # the blob's mask is padded by one pixel; a hole never lies on the pad
     pixels = work[origin[1] - 1 + hy, origin[0] - 1 + hx]
     if pixels.size == 0:
         return False

@@ -75,10 +75,7 @@ def fit_outline(blob: Blob, dashed: bool = False) -> OutlineFit | None:
 
 
 def _hole_box(blob: Blob) -> tuple[int, int, int, int] | None:
-    filled = np.zeros_like(blob.mask)
-    cv2.drawContours(filled, [blob.outer], -1, 1, thickness=-1)
-    hole = (filled > 0) & (blob.mask == 0)
-    ys, xs = np.nonzero(hole)
+    ys, xs = np.nonzero(blob.hole)
     if xs.size == 0:
         return None
     return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
@@ -260,9 +257,7 @@ def fit_small_ring(blob: Blob) -> OutlineFit | None:
     ``_lined_up``.)"""
     if blob.hole_area < 1:
         return None
-    filled = np.zeros_like(blob.mask)
-    cv2.drawContours(filled, [blob.outer], -1, 1, thickness=-1)
-    ys, xs = np.nonzero(filled)
+    ys, xs = np.nonzero(blob.filled)
     w, h = int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
     if max(w, h) > _SMALL_RING_ASPECT * min(w, h):
         return None
@@ -271,8 +266,7 @@ def fit_small_ring(blob: Blob) -> OutlineFit | None:
     if not square and not (_SMALL_RING_FILL[0] <= roundness <= _SMALL_RING_FILL[1]):
         return None
     cx, cy = xs.mean(), ys.mean()
-    hole = (filled > 0) & (blob.mask == 0)
-    hy, hx = np.nonzero(hole)
+    hy, hx = np.nonzero(blob.hole)
     if math.hypot(hx.mean() - cx, hy.mean() - cy) > 0.15 * min(w, h):
         return None
     iy, ix = np.nonzero(blob.mask)

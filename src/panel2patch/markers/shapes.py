@@ -43,6 +43,12 @@ class Blob:
     filled_area: float  # area inside the outer contour (holes filled)
     hole_area: float
     hull_area: float
+    filled: np.ndarray  # uint8 0/1 like ``mask``: inside the outer contour, holes filled
+
+    @property
+    def hole(self) -> np.ndarray:
+        """bool like ``mask``: the holes (inside the outer contour, not the blob)."""
+        return (self.filled > 0) & (self.mask == 0)
 
     @property
     def solidity(self) -> float:
@@ -69,7 +75,7 @@ def make_blob(mask: np.ndarray) -> Blob | None:
     hull_mask = np.zeros_like(padded)
     cv2.fillConvexPoly(hull_mask, cv2.convexHull(outer), 1)
     hull_area = max(float(hull_mask.sum()), 1.0)
-    return Blob(padded, outer, area, filled_area, max(0.0, filled_area - area), hull_area)
+    return Blob(padded, outer, area, filled_area, max(0.0, filled_area - area), hull_area, filled)
 
 
 # --- arrowheads -------------------------------------------------------------------------
