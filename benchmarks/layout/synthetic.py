@@ -179,6 +179,8 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], variant: str
         usable = width - gap * (len(row) + 1)
         for c, w in enumerate(row):
             cw = int(usable * w / total)
+            if gutter == "lines" and c == len(row) - 1:  # rules run to the figure's edge
+                cw = width - x
             cells.append((x, y, x + cw, y + row_height))
             places.append((r, c, len(row)))
             x += cw + gap
@@ -190,6 +192,7 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], variant: str
     canvas = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(canvas)
     panels: list[SynthPanel] = []
+    rule_ink = None
     for i, (x0, y0, x1, y1) in enumerate(cells):
         ix0, iy0 = x0 + left_margin, y0 + margin
         iy1 = y1 - bottom
@@ -206,7 +209,9 @@ def compose(rng: np.random.Generator, pool: tuple[np.ndarray, ...], variant: str
         canvas.paste(tile, (px0, py0))
         box = [px0, py0, px0 + tile.width, py0 + tile.height]
         if gutter == "lines":
-            draw.rectangle([x0, y0, x1 - 1, y1 - 1], outline=(0, 0, 0) if rng.random() < 0.7 else (255, 255, 255))
+            drawn = (0, 0, 0) if rng.random() < 0.7 else (255, 255, 255)
+            rule_ink = rule_ink or drawn  # one ink for every rule of a figure
+            draw.rectangle([x0, y0, x1 - 1, y1 - 1], outline=rule_ink)
         if unlabelled or kind == "single" and rng.random() < 0.7:
             label = None
         else:
