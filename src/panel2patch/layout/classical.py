@@ -36,6 +36,7 @@ from panel2patch.layout.label_split import split_labeled
 from panel2patch.layout.label_spots import expected_spots, widened
 from panel2patch.layout.label_text import (
     Chosen,
+    LOOK_ALIKE,
     Reading,
     choose_sequence,
     in_size_band,
@@ -453,12 +454,24 @@ def _may_be_incomplete(readings: list[Reading], chosen: list, pieces: int) -> bo
     the labels read already name every piece the gutters cut, from the first on.
     Numbers are read on only when "1" and another panel number came up in a figure the
     gutters cut into several pieces (most numbers read are axis ticks)."""
-    if chosen and len(chosen) == pieces == max(c.index for c in chosen) + 1:
+    if chosen and len(chosen) == pieces == max(c.index for c in chosen) + 1 and not _read_past(readings, chosen):
         return False  # every piece the gutters cut has its label, A to the last: done
     if chosen or any(_looks_like_label(r.text) for r in readings):
         return True
     numbers = {p.index for r in readings for p in parse_label(r.text) if p.style == "digit"}
     return pieces >= 2 and 0 in numbers and any(0 < n < pieces for n in numbers)
+
+
+def _read_past(readings: list[Reading], chosen: list) -> bool:
+    """Whether a letter past the last label chosen, in its case, was read too: the gutters
+    missed panels (a ruled grid cut only where a picture leaves a white edge read a, b and
+    also g, h). "I" and "l" do not count: any short stroke reads so."""
+    last = max(c.index for c in chosen)
+    upper = chosen[0].text.isupper()
+    return any(
+        p.style == "letter" and p.index > last and p.bare.isupper() == upper and p.bare not in LOOK_ALIKE
+        for r in readings for p in parse_label(r.text)
+    )
 
 
 def _looks_like_label(text: str) -> bool:
