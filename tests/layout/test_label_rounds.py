@@ -43,6 +43,11 @@ def test_a_figure_cut_into_many_pieces_reads_its_candidates_in_one_call() -> Non
     reader.calls.clear()
     backend._read_in_rounds(rgb, canvas, candidates, 2)  # few pieces: a first round, then all
     assert reader.calls == [5, len(candidates)]
+    reader.calls.clear()
+    # more pieces than the first round's 5 candidates and one: one call already
+    backend._read_in_rounds(rgb, canvas, candidates, ONE_ROUND_PIECES + 1)
+    backend._read_in_rounds(rgb, canvas, candidates, ONE_ROUND_PIECES)
+    assert ONE_ROUND_PIECES + 1 <= 7 and reader.calls == [len(candidates), 5, len(candidates)]
 
 
 def _text_canvas(size: int, pieces_gap: bool = False):
