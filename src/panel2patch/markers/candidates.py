@@ -19,6 +19,8 @@ import numpy as np
 
 from panel2patch.layout import geometry
 from panel2patch.markers.colors import CHROMATIC, class_map
+from panel2patch.markers.dash_rows import MIN_DASHES as _ROW_MIN_DASHES
+from panel2patch.markers.dash_rows import row_dashed_boxes
 from panel2patch.markers.outlines import (
     OutlineFit,
     dash_support,
@@ -1017,6 +1019,22 @@ def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -
     return out
 
 
+def row_dashed_outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+    """Axis-aligned dashed boxes read as two parallel rows of evenly spaced dashes joined at
+    their ends (``dash_rows``): flat boxes, and boxes beside other dashes of their colour."""
+    if comps.count <= 2 * _ROW_MIN_DASHES:
+        return []
+    stats = comps.stats
+    short = min(ctx.work.shape[:2])
+    ok = (stats[:, cv2.CC_STAT_AREA] >= 2) & _strong_ink(comps.means, color, True)
+    out = []
+    for x0, y0, x1, y1, score in row_dashed_boxes(stats, ok, comps.mask, max(4.0, 0.06 * short), ctx.outline_min):
+        x1, y1 = min(ctx.work.shape[1], x1), min(ctx.work.shape[0], y1)
+        if not is_frame((x0, y0, x1, y1), ctx, joined=False, strips=False):
+            out.append(Found(DASHED_BOX, (x0, y0, x1, y1), score, color, None, None, "dashed", (x0, y0, x1, y1)))
+    return out
+
+
 def overlap_share(a, b) -> float:
     """Intersection of two boxes over the smaller box's area (0 for an empty box)."""
     small = min(geometry.area(a), geometry.area(b))
@@ -1135,7 +1153,8 @@ def _flat_ink(pixels: np.ndarray, color: str | None) -> bool:
 _SILHOUETTE_SPAN = 0.6
 
 
-def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False, joined: bool = True) -> bool:
+def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False, joined: bool = True,
+             strips: bool = True) -> bool:
     """An outline around a whole picture (its frame), or too large to mark a detail.
 
     Just outside a frame lies the page (white or flat gutter) on most of its length; just
@@ -1143,7 +1162,9 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
     picture, but may be the silhouette of a round subject on empty ground. A ``joined`` outline (one
     ring of ink, not scattered dashes) with page around it is still a zoom box when it is too
     small to frame a picture (``_holds_picture``); scattered dashes on a page are more often
-    lettering (the digits of a table cell)."""
+    lettering (the digits of a table cell). ``strips``: page on two opposite sides alone
+    makes a frame (a picture in a row of pictures); a box of regular dashed rows with picture
+    on its other two sides marks a strip across the picture instead."""
     height, width = ctx.picture.shape
     x0, y0, x1, y1 = bbox
     if (x1 - x0) > ctx.max_outline_fraction * width and (y1 - y0) > ctx.max_outline_fraction * height:
@@ -1162,7 +1183,7 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
             for band in _bands_around(bbox, ctx.grey)]
     # Three sides on the page, or two opposite ones (a strip of a stacked blot, a picture
     # in a row of pictures); a zoom box has picture on at least three sides.
-    on_page = sum(page) >= 3 or (page[0] and page[1]) or (page[2] and page[3])
+    on_page = sum(page) >= 3 or (strips and ((page[0] and page[1]) or (page[2] and page[3])))
     return on_page and (not joined or _holds_picture(bbox, ctx))
 
 

@@ -28,6 +28,7 @@ from panel2patch.markers.candidates import (
     line_outlines,
     outlines,
     overlap_share,
+    row_dashed_outlines,
     sparse_dashed_outlines,
     straight_outlines,
     text_boxes,
@@ -159,7 +160,7 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
         rings = ink if layers.ring is None else Components(layers.ring, work)
         if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
             found += outlines(rings, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
-            found += straight_outlines(layers.ink, color, ctx)
+            found += straight_outlines(layers.ink, color, ctx) + row_dashed_outlines(ink, color, ctx)
         elif int(layers.ink.sum()) >= 2 * ctx.ring_min:
             found += outlines(rings, color, ctx)  # small rings only
         if layers.line is not None and int(layers.line.sum()) >= 2 * ctx.outline_min:
