@@ -1019,14 +1019,18 @@ def sparse_dashed_outlines(comps: Components, color: str | None, ctx: Context) -
     return out
 
 
-def row_dashed_outlines(comps: Components, color: str | None, ctx: Context) -> list[Found]:
+def row_dashed_outlines(comps: Components, color: str | None, ctx: Context, washed: bool = False) -> list[Found]:
     """Axis-aligned dashed boxes read as two parallel rows of evenly spaced dashes joined at
-    their ends (``dash_rows``): flat boxes, and boxes beside other dashes of their colour."""
+    their ends (``dash_rows``): flat boxes, and boxes beside other dashes of their colour.
+    ``washed``: ``comps`` are thin ridges of the colour (JPEG washed a one-pixel dash to a
+    tint), taken at any strength: their regular rows are the test."""
     if comps.count <= 2 * _ROW_MIN_DASHES:
         return []
     stats = comps.stats
     short = min(ctx.work.shape[:2])
-    ok = (stats[:, cv2.CC_STAT_AREA] >= 2) & _strong_ink(comps.means, color, True)
+    ok = stats[:, cv2.CC_STAT_AREA] >= 2
+    if not washed:
+        ok &= _strong_ink(comps.means, color, True)
     out = []
     for x0, y0, x1, y1, score in row_dashed_boxes(stats, ok, comps.mask, max(4.0, 0.06 * short), ctx.outline_min):
         x1, y1 = min(ctx.work.shape[1], x1), min(ctx.work.shape[0], y1)

@@ -166,7 +166,8 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
         if layers.line is not None and int(layers.line.sum()) >= 2 * ctx.outline_min:
             closed = cv2.morphologyEx(layers.line, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
             found += line_outlines(Components(closed, work), color, ctx)
-            found += bridged_outlines(Components(layers.line, work), color, ctx, washed=True)
+            ridges = Components(layers.line, work)
+            found += bridged_outlines(ridges, color, ctx, washed=True) + row_dashed_outlines(ridges, color, ctx, washed=True)
             # box sides half ink, half ridge (JPEG washes a one-pixel side in places)
             found += straight_outlines(layers.ink | layers.line, color, ctx, washed=True)
         if layers.pure is not None and layers.pure.any():
