@@ -130,8 +130,8 @@ def boxes_from_rows(rows: list[Row], ink: np.ndarray, along_x: bool, min_side: f
                 continue
             top, bottom = sorted((a.position, b.position))
             start, end = min(a.start, b.start), max(a.end, b.end)
-            first = _side(ink, along_x, top, bottom, start - _SIDE_REACH * period, start + 0.5 * period)
-            last = _side(ink, along_x, top, bottom, end - 0.5 * period, end + _SIDE_REACH * period)
+            first = _side(ink, along_x, top, bottom, start - _SIDE_REACH * period, start + 0.5 * period, inward=1)
+            last = _side(ink, along_x, top, bottom, end - 0.5 * period, end + _SIDE_REACH * period, inward=-1)
             if first is None or last is None:
                 continue
             (cover_first, at_first), (cover_last, at_last) = first, last
@@ -142,10 +142,12 @@ def boxes_from_rows(rows: list[Row], ink: np.ndarray, along_x: bool, min_side: f
     return out
 
 
-def _side(ink: np.ndarray, along_x: bool, top: float, bottom: float, lo: float, hi: float) -> tuple[float, float] | None:
+def _side(ink: np.ndarray, along_x: bool, top: float, bottom: float, lo: float, hi: float,
+          inward: int) -> tuple[float, float] | None:
     """(cover, position) of the line across the rows, between ``lo`` and ``hi`` along them,
-    with the most ink (within a pixel either side) between ``top`` and ``bottom``; None when
-    no line has ink along ``_SIDE_COVER`` of the way."""
+    with the most ink (within a pixel either side) between ``top`` and ``bottom``, of equals
+    the one nearest the rows (``inward``: +1 when they lie towards ``hi``); None when no line
+    has ink along ``_SIDE_COVER`` of the way."""
     y0, y1 = int(round(top)) + 1, int(round(bottom))
     a0, a1 = max(0, int(np.floor(lo))), min(ink.shape[1 if along_x else 0], int(np.ceil(hi)) + 1)
     if y1 <= y0 or a1 <= a0:
@@ -155,7 +157,7 @@ def _side(ink: np.ndarray, along_x: bool, top: float, bottom: float, lo: float, 
     near[:, 1:] |= band[:, :-1]
     near[:, :-1] |= band[:, 1:]
     cover = near.mean(axis=0)
-    best = int(np.argmax(cover))
+    best = int(np.argmax(cover)) if inward < 0 else cover.size - 1 - int(np.argmax(cover[::-1]))
     if cover[best] < _SIDE_COVER:
         return None
     return float(cover[best]), float(a0 + best)
