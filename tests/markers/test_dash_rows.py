@@ -5,11 +5,12 @@ content; plain lines, grids and open pairs of dashed lines are not boxes."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from panel2patch.markers import find_markers
 from panel2patch.markers.dash_rows import Row, dash_rows
-from tests.markers.conftest import jpeg
+from tests.markers.conftest import drawing, jpeg, textured_panel
 
 WHITE = (250, 250, 250)
 
@@ -113,3 +114,21 @@ def test_rows_need_even_spacing():
     assert len(rows) == 1 and isinstance(rows[0], Row) and rows[0].count == 6
     uneven = stats([0, 5, 14, 18, 29, 31])
     assert not dash_rows(uneven, np.ones(len(uneven), bool), True, 8.0)
+
+
+@pytest.mark.parametrize("seed, mean, quality", [(0, 200.0, 95), (1, 25.0, 75)])
+def test_thin_yellow_dashed_strip_washed_by_jpeg(seed, mean, quality):
+    """One-pixel yellow dashes (6 px, gaps 4 px) of a flat box, which JPEG washes to a tint:
+    their ridges still make regular rows, so the box is dashed (the bridged ring read it as a
+    solid box on the pale picture, and missed it on the dark one at quality 75); the same box
+    drawn solid stays a solid box."""
+    truth = (100.0, 110.0, 300.0, 150.0)
+    canvas = drawing.Canvas(textured_panel(seed=seed, mean=mean))
+    drawing.box(canvas, truth, "yellow", 1.0, dashed=True, dash=6.0, gap=4.0)
+    found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 420, 320)])
+    outlines = [m for m in found if m.type in ("box", "dashed_box") and _iou(m.bbox, truth) >= 0.6]
+    assert outlines and all(m.type == "dashed_box" for m in outlines), [(m.type, m.bbox) for m in found]
+    canvas = drawing.Canvas(textured_panel(seed=seed, mean=mean))
+    drawing.box(canvas, truth, "yellow", 1.0)
+    found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 420, 320)])
+    assert not [m for m in found if m.type == "dashed_box"], [(m.type, m.bbox) for m in found]
