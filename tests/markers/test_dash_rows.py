@@ -132,3 +132,10 @@ def test_thin_yellow_dashed_strip_washed_by_jpeg(seed, mean, quality):
     drawing.box(canvas, truth, "yellow", 1.0)
     found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 420, 320)])
     assert not [m for m in found if m.type == "dashed_box"], [(m.type, m.bbox) for m in found]
+
+
+def test_specks_far_apart_are_no_row():
+    """Alike 2 px specks on one line, evenly but 30 px apart (grain of a CT slice), fill a
+    fifteenth of their row: no dash pattern."""
+    stats = np.array([[0, 0, 1, 1, 1]] + [[10, 20 + 30 * i, 1, 2, 2] for i in range(6)], np.int32)
+    assert not dash_rows(stats, np.ones(len(stats), bool), False, 8.0)

@@ -22,6 +22,10 @@ MIN_DASHES = 5
 _SPACING_CV = 0.25
 _LENGTH_CV = 0.35
 _ELONGATION = 1.5
+# Dashes fill at least this share of their period: a drawn dash pattern, not specks of
+# texture that happen to fall on a line far apart (a CT slice's grain gave rows of 2 px
+# "dashes" 30-60 px apart; drawn ones fill 0.3-0.7).
+_MIN_DUTY = 0.25
 # Ends of two rows of one box lie within this many periods of each other.
 _END_SLACK = 1.0
 # A joining side: ink of the colour beside the rows' ends along at least this share of it.
@@ -108,8 +112,10 @@ def _regular_row(along: np.ndarray, across: np.ndarray, lengths: np.ndarray) -> 
     period = float(steps.mean())
     if period <= 0 or float(steps.std()) > _SPACING_CV * period:
         return None
-    if float(lengths.std()) > _LENGTH_CV * float(lengths.mean()) or float(lengths.mean()) >= period:
-        return None  # dashes must be alike and leave gaps
+    if float(lengths.std()) > _LENGTH_CV * float(lengths.mean()):
+        return None  # drawn dashes are alike
+    if not _MIN_DUTY * period <= float(lengths.mean()) < period:
+        return None  # and leave gaps, but not wide ones
     half = float(lengths.mean()) / 2.0
     return Row(float(np.median(across)), float(along[0] - half), float(along[-1] + half), period, int(along.size),
                2.0 * half)
