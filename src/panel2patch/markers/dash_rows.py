@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 # A row: at least this many dashes; centre spacing and dash lengths alike within these
