@@ -760,3 +760,18 @@ def test_white_box_whose_side_runs_over_a_bright_structure(seed):
     true = drawing.box(canvas, (110.0, 90.0, 220.0, 200.0), "white", 2.0)
     found = _whole(jpeg(canvas.finish(), 90))
     assert [m.type for m in found if _hit(m, true)] == ["box"], [(m.type, m.bbox) for m in found]
+
+
+def test_parse_markers_drops_a_printed_label_the_layout_read(marked_panel):
+    """``parse_markers`` given a layout's panels leaves out the glyph in a panel's label box
+    (a white "▲" label is not an arrowhead), as the run does."""
+    from panel2patch.layout.records import Panel
+    from panel2patch.markers import parse_markers
+
+    image, _ = marked_panel
+    whole = (0, 0, image.width, image.height)
+    found, _ = parse_markers(image, [Panel(whole)])
+    label_box = tuple(int(v) for v in found[0].bbox)
+    kept, _ = parse_markers(image, [Panel(whole, label="A", label_bbox=label_box)])
+    assert len(kept) == len(found) - 1
+    assert all(tuple(int(v) for v in m.bbox) != label_box for m in kept)

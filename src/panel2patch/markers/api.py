@@ -15,18 +15,25 @@ from panel2patch.markers.linking import link_markers
 from panel2patch.markers.records import Marker, Region
 
 
-def _panel_boxes_and_labels(layout_panels: Any) -> tuple[list[tuple[int, int, int, int]], list[str | None]]:
-    """Accept a ``PanelLayout``, a list of ``Panel`` (anything with ``bbox`` and ``label``),
-    or plain boxes."""
+Box = tuple[int, int, int, int]
+
+
+def _panel_boxes_and_labels(layout_panels: Any) -> tuple[list[Box], list[str | None], list[Box]]:
+    """(panel boxes, their labels, the boxes of the printed labels read) from a
+    ``PanelLayout``, a list of ``Panel`` (anything with ``bbox``, ``label`` and
+    ``label_bbox``), or plain boxes."""
     panels = getattr(layout_panels, "panels", layout_panels)
-    boxes: list[tuple[int, int, int, int]] = []
+    boxes: list[Box] = []
     labels: list[str | None] = []
+    printed: list[Box] = []
     for panel in panels or ():
         bbox = getattr(panel, "bbox", panel)
         x0, y0, x1, y1 = (int(v) for v in bbox)
         boxes.append((x0, y0, x1, y1))
         labels.append(getattr(panel, "label", None))
-    return boxes, labels
+        if getattr(panel, "label_bbox", None):
+            printed.append(tuple(int(v) for v in panel.label_bbox))
+    return boxes, labels, printed
 
 
 def parse_markers(image: np.ndarray | Image.Image, layout_panels: Any, caption_text: str | None = None,
@@ -35,14 +42,15 @@ def parse_markers(image: np.ndarray | Image.Image, layout_panels: Any, caption_t
 
     ``layout_panels`` is a ``PanelLayout`` (or its ``panels``, or plain boxes); with
     ``caption_text`` the caption is parsed and each region gets the phrase that defines its
-    marker. A figure without panels is treated as one panel covering the whole image.
+    marker. A figure without panels is treated as one panel covering the whole image. The
+    printed panel labels the layout read (``label_bbox``) are not markers, as in a run.
     """
-    boxes, labels = _panel_boxes_and_labels(layout_panels)
+    boxes, labels, printed = _panel_boxes_and_labels(layout_panels)
     if not boxes:
         size = image.size if isinstance(image, Image.Image) else (np.shape(image)[1], np.shape(image)[0]) \
             if np.ndim(image) >= 2 else (0, 0)
         boxes, labels = [(0, 0, int(size[0]), int(size[1]))], [None]
-    markers = find_markers(image, boxes, config)
+    markers = find_markers(image, boxes, config, exclude=printed)
     parse = parse_caption(caption_text, [label for label in labels if label]) if caption_text else None
     if parse is not None:
         markers += find_named_markers(image, boxes, labels, parse.marker_phrases, markers)
