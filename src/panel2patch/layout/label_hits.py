@@ -17,7 +17,6 @@ import numpy as np
 
 from panel2patch.layout.canvas import Canvas, box_sum, connected_boxes
 from panel2patch.layout.gutters import WorkBox
-from panel2patch.layout.rules import margin_bounds, ruled_lines
 
 LABEL_MIN_HEIGHT_FRACTION = 0.008  # of the mean side (square root of the area), work pixels
 DARK_AREA_FOR_LIGHT_TEXT = 0.02  # look for light glyphs only if this share of pixels is dark
@@ -131,20 +130,12 @@ def _polarity_candidates(
 ) -> list[LabelCandidate]:
     """The candidates among the glyphs of one polarity (``ink``, its components ``stats``)."""
     ink_sum = cv2.integral(ink.view(np.uint8))
-    rules = _ruled_lines(canvas, dark)
-    words, parts = _words(stats, h_min, h_max, ink_sum, canvas.width, canvas.height, rules, light=not dark)
+    words, parts = _words(stats, h_min, h_max, ink_sum, canvas.width, canvas.height, light=not dark)
     if words.shape[0]:
         words = words[~_text_on_the_left(words, parts)]
     if not words.shape[0]:
         return []
-    return _candidates(words, dark, ink_sum, canvas.gray_sums, canvas, rules)
-
-
-def _ruled_lines(canvas: Canvas, dark: bool) -> list:
-    """The ruled lines of the dark (light) ink, once per figure: the thin-stroke and grey
-    looks add ink beside a rule, not rules."""
-    ink = (lambda: canvas.dark_ink) if dark else (lambda: canvas.light_ink[0])
-    return canvas.remembered(("ruled lines", dark), lambda: ruled_lines(ink()))
+    return _candidates(words, dark, ink_sum, canvas.gray_sums, canvas)
 
 
 def _light_candidates(canvas: Canvas, h_min: int, h_max: float, thin: bool = False) -> list[LabelCandidate]:
@@ -180,8 +171,7 @@ def has_thin_type(canvas: Canvas) -> bool:
 
 
 def _words(
-    stats: np.ndarray, h_min: int, h_max: float, ink_sum: np.ndarray, width: int, height: int, rules: list,
-    light: bool = False,
+    stats: np.ndarray, h_min: int, h_max: float, ink_sum: np.ndarray, width: int, height: int, light: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """(n, 6) x0, y0, x1, y1, glyph count, max glyph height: glyphs chained into words.
 
@@ -208,8 +198,8 @@ def _words(
     # a word starts at a glyph of label height with clear space above and to its left
     c = np.maximum(2, np.round(CLEARANCE * ph)).astype(np.int64)
     stray = STRAY_INK * ph * ph + 1
-    clear = _clear_above_and_left(ink_sum, (px0, py0, px1, py1), c, stray, rules, width, height)
-    clear[ph < h_min] = False
+    clear_top = _box_sums(ink_sum, px0 - c, py0 - c, px1 + c, py0, width, height) <= stray
+    clear_left = _box_sums(ink_sum, px0 - c, py0, px0, py1, width, height) <= stray
     # each glyph's next glyph on its line: the first to its right within half a height
     i, j = _window_pairs(px0, px1 - 0.2 * ph, px1 + 0.5 * ph)
     overlap = np.minimum(py1[i], py1[j]) - np.maximum(py0[i], py0[j])
@@ -221,7 +211,7 @@ def _words(
     following[firsts] = j[valid][where]
     continues = np.zeros(parts.shape[0], bool)
     continues[following[following >= 0]] = True
-    cur = np.flatnonzero(clear & ~continues)
+    cur = np.flatnonzero((ph >= h_min) & clear_top & clear_left & ~continues)
     x0, y0, x1, y1, top_h = px0[cur], py0[cur], px1[cur], py1[cur], ph[cur]
     count = np.ones(cur.size, np.int64)
     alive = np.ones(cur.size, bool)
@@ -251,25 +241,6 @@ def _words(
     # a label run into the text after it: keep the part before the space
     words = np.concatenate([words, head[~short & spaced]])
     return words.astype(np.int32), parts
-
-
-def _clear_above_and_left(ink_sum: np.ndarray, boxes, c, stray, rules: list, width: int, height: int) -> np.ndarray:
-    """Which glyphs have a clear space ``c`` above and to their left (at most ``stray``
-    ink). Glyphs short of it are looked at again with their space stopped at the ruled
-    lines of a frame's corner, as a candidate's margins are (``_candidates``)."""
-    x0, y0, x1, y1 = boxes
-    clear = (_box_sums(ink_sum, x0 - c, y0 - c, x1 + c, y0, width, height) <= stray) & (
-        _box_sums(ink_sum, x0 - c, y0, x0, y1, width, height) <= stray
-    )
-    again = np.flatnonzero(~clear) if rules else np.zeros(0, np.int64)
-    if again.size:
-        x0, y0, x1, y1, c, stray = (v[again] for v in (x0, y0, x1, y1, c, stray))
-        lo_x, lo_y, hi_x, _ = margin_bounds((x0, y0, x1, y1), np.round(ROOM * (y1 - y0)).astype(np.int64), rules, width, height)
-        left = np.maximum(x0 - c, lo_x)
-        clear[again] = (_box_sums(ink_sum, left, np.maximum(y0 - c, lo_y), np.minimum(x1 + c, hi_x), y0, width, height) <= stray) & (
-            _box_sums(ink_sum, left, y0, x0, y1, width, height) <= stray
-        )
-    return clear
 
 
 def _with_dots(stats: np.ndarray) -> np.ndarray:
@@ -362,9 +333,7 @@ def _candidates(
     ink_sum: np.ndarray,
     gray_sums: tuple[np.ndarray, np.ndarray],
     canvas: Canvas,
-    rules: list,
 ) -> list[LabelCandidate]:
-    """Candidates among ``words``; their margins stop at the ruled lines ``rules``."""
     x0, y0, x1, y1 = (words[:, i].astype(np.int64) for i in range(4))
     glyphs = words[:, 4]
     h, w = y1 - y0, x1 - x0
@@ -372,14 +341,9 @@ def _candidates(
     keep = w <= MAX_WORD_ASPECT * h
     c = np.maximum(2, np.round(CLEARANCE * h)).astype(np.int64)
     stray = STRAY_INK * h * h + 1
-    room = np.round(ROOM * h).astype(np.int64)
-    lo_x, lo_y, hi_x, hi_y = margin_bounds((x0, y0, x1, y1), room, rules, W, H)
-
-    def bounded(bx0, by0, bx1, by1):
-        return np.maximum(bx0, lo_x), np.maximum(by0, lo_y), np.minimum(bx1, hi_x), np.minimum(by1, hi_y)
 
     def ink(bx0, by0, bx1, by1):
-        return _box_sums(ink_sum, *bounded(bx0, by0, bx1, by1), W, H)
+        return _box_sums(ink_sum, bx0, by0, bx1, by1, W, H)
 
     if dark:
         c = np.minimum(c, _box_padding(x0, y0, x1, y1, h, c, ink, gray_sums, W, H))
@@ -391,9 +355,10 @@ def _candidates(
     # the clear margins must be flat (page or a quiet image corner), not texture
     near = np.maximum(1, np.round(0.15 * h)).astype(np.int64)
     for strip in ((x0 - c, y0 - c, x1 + near, y0 - near), (x0 - c, y0 - near, x0 - near, y1)):
-        keep &= _std(gray_sums, bounded(*strip), W, H) <= FLAT_STD[dark]
+        keep &= _std(gray_sums, strip, W, H) <= FLAT_STD[dark]
     if not dark:
-        keep &= _mean(gray_sums, bounded(x0 - c, y0 - c, x1 + c, y1 + c), W, H) < 110
+        keep &= _mean(gray_sums, (x0 - c, y0 - c, x1 + c, y1 + c), W, H) < 110
+    room = np.round(ROOM * h).astype(np.int64)
     room_top = ink(x0 - c, y0 - room, x1 + c, y0) <= stray
     room_left = ink(x0 - room, y0, x0, y1) <= stray
     fill = ink(x0, y0, x1, y1) / np.maximum(1, w * h)
