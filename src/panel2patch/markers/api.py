@@ -12,10 +12,7 @@ from panel2patch.markers.config import MarkerConfig
 from panel2patch.markers.detect import find_markers
 from panel2patch.markers.guided import find_named_markers
 from panel2patch.markers.linking import link_markers
-from panel2patch.markers.records import Marker, Region
-
-
-Box = tuple[int, int, int, int]
+from panel2patch.markers.records import Box, Marker, Region
 
 
 def _panel_boxes_and_labels(layout_panels: Any) -> tuple[list[Box], list[str | None], list[Box]]:

@@ -157,12 +157,13 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
         if color in ("white", "black"):  # lettering is black or white nearly always
             words.append((color, text_boxes(ink, ctx, color)))
         found += glyphs(ink, color, ctx)
-        rings = ink if layers.ring is None else Components(layers.ring, work)
-        if int(layers.ink.sum()) >= 2 * ctx.outline_min:  # enough ink for an outline at all
-            found += outlines(rings, color, ctx) + bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
+        ink_px = int(layers.ink.sum())
+        if ink_px >= 2 * min(ctx.outline_min, ctx.ring_min):  # enough ink for a ring at all
+            rings = ink if layers.ring is None else Components(layers.ring, work)
+            found += outlines(rings, color, ctx)
+        if ink_px >= 2 * ctx.outline_min:  # ... and for the larger outlines
+            found += bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
             found += straight_outlines(layers.ink, color, ctx) + row_dashed_outlines(ink, color, ctx)
-        elif int(layers.ink.sum()) >= 2 * ctx.ring_min:
-            found += outlines(rings, color, ctx)  # small rings only
         if layers.line is not None and int(layers.line.sum()) >= 2 * ctx.outline_min:
             closed = cv2.morphologyEx(layers.line, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
             found += line_outlines(Components(closed, work), color, ctx)
