@@ -219,6 +219,22 @@ def box(canvas: Canvas, bbox: tuple[float, float, float, float], color: str, wid
     return TrueMarker("dashed_box", _bbox([(x0, y0), (x1, y1)], width / 2 + 0.5), None, color, "dashed")
 
 
+def corner_box(canvas: Canvas, bbox: tuple[float, float, float, float], color: str, width: float = 2.0,
+               arm: float = 0.25, angle: float = 0.0) -> TrueMarker:
+    """A zoom box drawn as its four corners alone: Ls whose arms run ``arm`` of each side,
+    the whole turned by ``angle`` (radians) about the box's centre."""
+    x0, y0, x1, y1 = bbox
+    centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+    ax, ay = arm * (x1 - x0), arm * (y1 - y0)
+    w = max(1, round(width * SUPERSAMPLE))
+    for cx, cy, sx, sy in ((x0, y0, 1, 1), (x1, y0, -1, 1), (x1, y1, -1, -1), (x0, y1, 1, -1)):
+        corner = ((cx + sx * ax, cy), (cx, cy), (cx, cy + sy * ay))
+        points = _rot([(x - centre[0], y - centre[1]) for x, y in corner], angle, centre)
+        canvas.draw.line([tuple(_s(p)) for p in points], fill=RGB[color] + (255,), width=w, joint="curve")
+    turned = _rot([(x - centre[0], y - centre[1]) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], angle, centre)
+    return TrueMarker("box", _bbox(turned, width / 2 + 0.5), None, color, "corners")
+
+
 def ellipse(canvas: Canvas, bbox: tuple[float, float, float, float], color: str, width: float = 2.0) -> TrueMarker:
     x0, y0, x1, y1 = bbox
     canvas.draw.ellipse(_s([x0, y0, x1, y1]), outline=RGB[color] + (255,), width=max(1, round(width * SUPERSAMPLE)))
@@ -318,6 +334,9 @@ def random_marker(canvas: Canvas, rng: random.Random, kind: str, color: str, cen
     if kind == "dashed_box":
         dash = max(2.0, short * rng.uniform(0.012, 0.03))
         return box(canvas, bbox, color, width, dashed=True, dash=dash, gap=dash * rng.uniform(0.5, 1.0))
+    if kind == "corner_box":  # mostly square to the picture, some turned a little
+        turn = rng.uniform(-0.25, 0.25) if rng.random() < 0.3 else 0.0
+        return corner_box(canvas, bbox, color, max(width, 1.5), arm=rng.uniform(0.12, 0.35), angle=turn)
     if kind == "circle":
         return ellipse(canvas, bbox, color, width)
     if kind == "dashed_circle":

@@ -57,7 +57,7 @@ from scoring import (
     score_detections,
     without_ignored,
 )
-from synthetic_markers import generate_set, split_of
+from synthetic_markers import CORNER_KINDS, generate_set, split_of
 
 from panel2patch.captions import parse_caption
 from panel2patch.layout import get_backend
@@ -69,9 +69,9 @@ RESULTS = HERE.parent / "results"
 NOT_PICTURES = ("plot", "diagram", "table")
 
 
-def run_synthetic(split: str, count: int) -> DetectionScores:
+def run_synthetic(split: str, count: int, kinds: dict[str, float] | None = None) -> DetectionScores:
     scores = DetectionScores()
-    for sample in generate_set(split, count):
+    for sample in generate_set(split, count, kinds):
         found = find_markers(sample.image, [(0, 0, sample.image.width, sample.image.height)])
         work_scale = min(1.0, MarkerConfig().work_max_side / max(sample.image.size))
         score_detections([m.to_dict() for m in sample.markers], [m.to_dict() for m in found], scores, work_scale)
@@ -305,8 +305,9 @@ class _Panel:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="marker benchmark")
     parser.add_argument("--only", default="synthetic,real,soda,plots,radiology,speed,sheet",
-                        help="comma-separated parts: synthetic (dev and test), synthetic-dev, real, soda, "
-                             "plots, radiology (dev and test), radiology-dev, speed, sheet")
+                        help="comma-separated parts: synthetic (dev and test), synthetic-dev, corners (dev: "
+                             "zoom boxes drawn as their corners), real, soda, plots, radiology (dev and test), "
+                             "radiology-dev, speed, sheet")
     parser.add_argument("--count", type=int, default=300, help="synthetic samples per split")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sheet", type=Path, default=RESULTS / "markers_regions.png")
@@ -318,6 +319,8 @@ def main(argv: list[str] | None = None) -> None:
     splits = ("dev", "test") if "synthetic" in parts else ("dev",) if "synthetic-dev" in parts else ()
     for split in splits:  # "synthetic-dev": tune on dev without looking at test
         print_synthetic(split, run_synthetic(split, args.count))
+    if "corners" in parts:
+        print_synthetic("dev, corner boxes", run_synthetic("dev", args.count // 2, CORNER_KINDS))
     if "real" in parts:
         print("\n### real figures, hand-marked markers (real_markers.json)\n")
         run_real_markers(args.verbose, args.gallery)

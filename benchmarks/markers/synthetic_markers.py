@@ -42,6 +42,10 @@ SPLIT_SEEDS = {"dev": 1001, "test": 2002}
 # "dashed_circle" is drawn as dashes along an ellipse and scored as type "circle" (style "dashed").
 MARKER_KINDS = ("arrow", "arrowhead", "asterisk", "star", "box", "circle", "dashed_box", "dashed_circle")
 _KIND_WEIGHTS = (0.24, 0.26, 0.12, 0.06, 0.13, 0.09, 0.10, 0.08)
+# The "corners" set: zoom boxes drawn as their four corners (scored as type "box", style
+# "corners"), among pointers that may sit inside them. Kept apart from the main mix so its
+# rows stay comparable across sessions.
+CORNER_KINDS = {"corner_box": 0.6, "arrow": 0.2, "arrowhead": 0.2}
 _COLORS = ("white", "yellow", "red", "green", "cyan", "magenta", "orange", "black", "blue")
 _COLOR_WEIGHTS = (0.3, 0.15, 0.12, 0.1, 0.08, 0.07, 0.06, 0.08, 0.04)
 _DISTRACTOR_WORDS = ("DAPI", "GFP", "Merge", "BF", "10 µm", "0 min", "T2", "20x", "CD31", "A", "B", "ii")
@@ -133,7 +137,7 @@ def _visible_color(rng: random.Random, patch: np.ndarray) -> str:
     return "white" if luma < 128 else "black"
 
 
-def make_sample(rng: random.Random, sample_id: str, source) -> Sample:
+def make_sample(rng: random.Random, sample_id: str, source, kinds: dict[str, float] | None = None) -> Sample:
     base = _crop(rng, source)
     canvas = Canvas(base)
     arr = np.asarray(base)
@@ -141,9 +145,10 @@ def make_sample(rng: random.Random, sample_id: str, source) -> Sample:
     markers: list[TrueMarker] = []
     taken: list[tuple[float, float, float, float]] = []
     for _ in range(rng.randint(1, 4)):
-        kind = rng.choices(MARKER_KINDS, _KIND_WEIGHTS)[0]
+        kind = rng.choices(MARKER_KINDS, _KIND_WEIGHTS)[0] if kinds is None else \
+            rng.choices(list(kinds), list(kinds.values()))[0]
         for _attempt in range(30):
-            reach = 0.25 * short if kind in ("box", "circle", "dashed_box", "dashed_circle") else 0.12 * short
+            reach = 0.25 * short if kind in ("box", "circle", "dashed_box", "dashed_circle", "corner_box") else 0.12 * short
             cx = rng.uniform(reach, base.width - reach)
             cy = rng.uniform(reach, base.height - reach)
             area = (cx - reach, cy - reach, cx + reach, cy + reach)
@@ -196,8 +201,9 @@ def _scaled(marker: TrueMarker, factor: float) -> TrueMarker:
     return TrueMarker(marker.type, bbox, tip, marker.color, marker.style)
 
 
-def generate_set(split: str, count: int) -> list[Sample]:
-    """``count`` samples of ``split`` ("dev" or "test"), reproducible from the split's seed."""
+def generate_set(split: str, count: int, kinds: dict[str, float] | None = None) -> list[Sample]:
+    """``count`` samples of ``split`` ("dev" or "test"), reproducible from the split's seed;
+    ``kinds``: marker kinds and their weights instead of the main mix (``CORNER_KINDS``)."""
     rng = random.Random(SPLIT_SEEDS[split])
     panels, slices = picture_sources(split)
     samples = []
@@ -205,7 +211,7 @@ def generate_set(split: str, count: int) -> list[Sample]:
         pool = panels if (rng.random() < 0.6 or not slices) else slices
         if not pool:
             return []
-        samples.append(make_sample(rng, f"{split}-{i:04d}", rng.choice(pool)))
+        samples.append(make_sample(rng, f"{split}-{i:04d}", rng.choice(pool), kinds))
     return samples
 
 

@@ -23,6 +23,15 @@ def test_coloured_arrowheads_on_a_tomogram(shared_data):
     assert {"cyan", "green", "orange", "yellow"} <= colours
 
 
+def test_zoom_box_drawn_as_its_corners(shared_data):
+    image = decode_image_file(shared_data / SODA.format("s44319-025-00415-7", 2, "44319_2025_415_fig2_html.png"))
+    found = find_markers(image, [(0, 1500, 1430, 2270)])  # panel D: four cyan corner brackets, turned ~10 degrees
+    corners = [m for m in found if m.style == "corners"]
+    assert len(corners) == 1 and corners[0].type == "box" and corners[0].color == "cyan"
+    x0, y0, x1, y1 = corners[0].bbox
+    assert abs(x0 - 897) <= 8 and abs(y0 - 1595) <= 8 and abs(x1 - 1116) <= 8 and abs(y1 - 1827) <= 8
+
+
 def test_white_arrows_linked_to_their_caption(shared_data):
     folder = shared_data / SODA.format("s44321-025-00219-1", 1, "")
     image = decode_image_file(folder / "44321_2025_219_fig1_html.png")

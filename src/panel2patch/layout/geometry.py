@@ -37,6 +37,12 @@ def intersection(a: Sequence[float], b: Sequence[float]) -> float:
     return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
+def overlap_share(a: Sequence[float], b: Sequence[float]) -> float:
+    """Intersection of two boxes over the smaller box's area (0 for an empty box)."""
+    small = min(area(a), area(b))
+    return intersection(a, b) / small if small > 0 else 0.0
+
+
 def clipped(a: WorkBox, b: WorkBox) -> WorkBox | None:
     """The part of ``a`` inside ``b``, or None when they do not overlap."""
     x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])

@@ -17,7 +17,8 @@ from functools import partial
 import cv2
 import numpy as np
 
-from panel2patch.layout import geometry
+from panel2patch.layout.geometry import overlap_share
+from panel2patch.markers.brackets import bracket_boxes, corners_of
 from panel2patch.markers.colors import CHROMATIC, class_map
 from panel2patch.markers.dash_rows import MIN_DASHES as _ROW_MIN_DASHES
 from panel2patch.markers.dash_rows import row_dashed_boxes
@@ -1039,10 +1040,40 @@ def row_dashed_outlines(comps: Components, color: str | None, ctx: Context, wash
     return out
 
 
-def overlap_share(a, b) -> float:
-    """Intersection of two boxes over the smaller box's area (0 for an empty box)."""
-    small = min(geometry.area(a), geometry.area(b))
-    return geometry.intersection(a, b) / small if small > 0 else 0.0
+def bracket_outlines(comps: Components, color: str | None, ctx: Context, washed: bool = False) -> list[Found]:
+    """Zoom boxes drawn as their corners alone (``brackets``): three or four thin Ls of one
+    colour, alike and at one angle, at the corners of a rectangle, each opening into it.
+    ``washed``: ``comps`` are thin ridges of the colour (JPEG washed a one-pixel L to a
+    tint), taken at any strength."""
+    stats = comps.stats
+    sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    areas = stats[:, cv2.CC_STAT_AREA]
+    # an L is thin: it fills little of its bounding box; its arms reach past the smallest glyph
+    ok = (sizes >= _BRACKET_MIN_ARM) & (sizes <= _BRACKET_MAX_ARM * min(ctx.work.shape[:2])) \
+        & (areas <= 0.6 * stats[:, cv2.CC_STAT_WIDTH] * stats[:, cv2.CC_STAT_HEIGHT]) \
+        & (washed or _strong_ink(comps.means, color, True))
+    ok[0] = False
+    if ok.sum() < 3:
+        return []
+    out = []
+    for box in bracket_boxes(corners_of(comps.labels, stats, ok), ctx.outline_min):
+        x0, y0, x1, y1 = box.bbox
+        bbox = (max(0.0, x0), max(0.0, y0), min(float(ctx.work.shape[1]), x1), min(float(ctx.work.shape[0]), y1))
+        if is_frame(tuple(int(round(v)) for v in bbox), ctx, joined=False):
+            continue
+        score = _BRACKET_SCORES[box.corners]
+        inset = box.stroke
+        interior = (bbox[0] + inset, bbox[1] + inset, bbox[2] - inset, bbox[3] - inset)
+        out.append(Found(BOX, bbox, score, color, None, None, "corners", interior))
+    return out
+
+
+# Corner brackets: an arm at least this many work pixels long (shorter Ls are specks), at
+# most this share of the panel's shorter side; a box of four corners scores higher than one
+# of three (the fourth lost to content of its colour).
+_BRACKET_MIN_ARM = 5
+_BRACKET_MAX_ARM = 0.3
+_BRACKET_SCORES = {3: 0.75, 4: 0.9}
 
 
 def _dash_groups(comps: Components, dash_ok: np.ndarray, sizes: np.ndarray, gap: int):

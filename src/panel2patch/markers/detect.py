@@ -22,6 +22,7 @@ from panel2patch.markers.candidates import (
     Components,
     Context,
     Found,
+    bracket_outlines,
     bridged_outlines,
     glyph_sized_boxes,
     glyphs,
@@ -164,11 +165,13 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
         if ink_px >= 2 * ctx.outline_min:  # ... and for the larger outlines
             found += bridged_outlines(ink, color, ctx) + sparse_dashed_outlines(ink, color, ctx)
             found += straight_outlines(layers.ink, color, ctx) + row_dashed_outlines(ink, color, ctx)
+            found += bracket_outlines(ink, color, ctx)
         if layers.line is not None and int(layers.line.sum()) >= 2 * ctx.outline_min:
             closed = cv2.morphologyEx(layers.line, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
             found += line_outlines(Components(closed, work), color, ctx)
             ridges = Components(layers.line, work)
             found += bridged_outlines(ridges, color, ctx, washed=True) + row_dashed_outlines(ridges, color, ctx, washed=True)
+            found += bracket_outlines(ridges, color, ctx, washed=True)
             # box sides half ink, half ridge (JPEG washes a one-pixel side in places)
             found += straight_outlines(layers.ink | layers.line, color, ctx, washed=True)
         if layers.pure is not None and layers.pure.any():

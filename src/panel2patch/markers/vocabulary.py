@@ -41,4 +41,4 @@ COLOR_NAMES: tuple[str, ...] = tuple(
 )
 
 # Marker styles (kept on the record, not in its JSON): how the glyph is drawn.
-STYLES: tuple[str, ...] = ("filled", "open", "line", "dashed")
+STYLES: tuple[str, ...] = ("filled", "open", "line", "dashed", "corners")
