@@ -30,6 +30,15 @@ def textured_panel(width: int = 420, height: int = 320, seed: int = 0, mean: flo
     return Image.fromarray(np.repeat(grey[:, :, None], 3, axis=2))
 
 
+def iou(a, b) -> float:
+    """Intersection over union of two (x0, y0, x1, y1) boxes."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(0, w) * max(0, h)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
 def jpeg(image: Image.Image, quality: int = 85) -> Image.Image:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality)

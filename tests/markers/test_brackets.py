@@ -10,15 +10,7 @@ from PIL import Image, ImageDraw
 
 from panel2patch.markers import find_markers
 from panel2patch.markers.brackets import corner_of
-from tests.markers.conftest import drawing, jpeg, plot_panel, textured_panel
-
-
-def _iou(a, b) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    inter = max(0, w) * max(0, h)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
+from tests.markers.conftest import drawing, iou, jpeg, plot_panel, textured_panel
 
 
 def _corner_boxes(image: Image.Image) -> list:
@@ -59,7 +51,7 @@ def test_corner_bracket_box_on_a_micrograph(color, angle, quality):
     found = _corner_boxes(jpeg(canvas.finish(), quality))
     assert len(found) == 1
     assert found[0].type == "box" and found[0].color == color
-    assert _iou(found[0].bbox, truth.bbox) >= 0.7
+    assert iou(found[0].bbox, truth.bbox) >= 0.7
 
 
 def test_three_corners_left_by_content_still_make_the_box():
@@ -69,7 +61,7 @@ def test_three_corners_left_by_content_still_make_the_box():
     image = canvas.finish()
     ImageDraw.Draw(image).rectangle((300, 230, 330, 260), fill=(90, 90, 90))  # hides one corner
     found = _corner_boxes(jpeg(image, 85))
-    assert len(found) == 1 and _iou(found[0].bbox, truth.bbox) >= 0.7
+    assert len(found) == 1 and iou(found[0].bbox, truth.bbox) >= 0.7
 
 
 def test_plot_axes_and_scattered_ls_make_no_box():

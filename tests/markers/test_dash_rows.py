@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from panel2patch.markers import find_markers
 from panel2patch.markers.dash_rows import Row, dash_rows
-from tests.markers.conftest import drawing, jpeg, textured_panel
+from tests.markers.conftest import drawing, iou, jpeg, textured_panel
 
 WHITE = (250, 250, 250)
 
@@ -45,14 +45,6 @@ def _dashed_box(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], skip=
     _dashed_line(draw, (x1, y0), (x1, y1))
 
 
-def _iou(a, b) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    inter = max(0, w) * max(0, h)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
-
-
 def _dashed_boxes(image: Image.Image) -> list:
     return [m for m in find_markers(image, [(0, 0, image.width, image.height)]) if m.type == "dashed_box"]
 
@@ -67,8 +59,8 @@ def test_flat_dashed_strip_beside_another_dashed_box():
     _dashed_box(draw, strip)
     _dashed_box(draw, square)
     found = _dashed_boxes(jpeg(image, 90))
-    assert any(_iou(m.bbox, strip) >= 0.5 for m in found), [m.bbox for m in found]
-    assert any(_iou(m.bbox, square) >= 0.5 for m in found), [m.bbox for m in found]
+    assert any(iou(m.bbox, strip) >= 0.5 for m in found), [m.bbox for m in found]
+    assert any(iou(m.bbox, square) >= 0.5 for m in found), [m.bbox for m in found]
 
 
 def test_strip_across_the_picture_broken_by_bright_content():
@@ -84,7 +76,7 @@ def test_strip_across_the_picture_broken_by_bright_content():
     _dashed_box(draw, strip, skip=(92, 118))
     draw.ellipse([94, 141, 118, 155], fill=(235, 235, 235))
     found = _dashed_boxes(jpeg(image, 90))
-    assert any(_iou(m.bbox, strip) >= 0.6 for m in found), [m.bbox for m in found]
+    assert any(iou(m.bbox, strip) >= 0.6 for m in found), [m.bbox for m in found]
 
 
 def test_two_dashed_lines_without_ends_are_not_a_box():
@@ -126,7 +118,7 @@ def test_thin_yellow_dashed_strip_washed_by_jpeg(seed, mean, quality):
     canvas = drawing.Canvas(textured_panel(seed=seed, mean=mean))
     drawing.box(canvas, truth, "yellow", 1.0, dashed=True, dash=6.0, gap=4.0)
     found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 420, 320)])
-    outlines = [m for m in found if m.type in ("box", "dashed_box") and _iou(m.bbox, truth) >= 0.6]
+    outlines = [m for m in found if m.type in ("box", "dashed_box") and iou(m.bbox, truth) >= 0.6]
     assert outlines and all(m.type == "dashed_box" for m in outlines), [(m.type, m.bbox) for m in found]
     canvas = drawing.Canvas(textured_panel(seed=seed, mean=mean))
     drawing.box(canvas, truth, "yellow", 1.0)
