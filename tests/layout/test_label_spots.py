@@ -6,7 +6,7 @@ import pytest
 from PIL import ImageDraw
 
 from panel2patch.layout import parse_layout
-from panel2patch.layout.label_spots import expected_spots
+from panel2patch.layout.label_spots import expected_spots, first_label_spots
 from panel2patch.layout.label_text import Chosen, Reading, choose_sequence, partial_letters
 
 from .fakes import grid_figure
@@ -82,6 +82,33 @@ def test_labels_without_clear_margin_are_read_at_the_shared_spot() -> None:
     layout = parse_layout(fig.image)
     assert layout.labels == list("ABCDEF")
     assert all(panel.label_bbox is not None for panel in layout.panels)
+
+
+def test_a_lone_first_label_at_the_first_corner_places_the_others() -> None:
+    first = _label(0, 0).reading
+    text = Reading((90, 60, 102, 76), "N", 0.9)
+    reading, spots = first_label_spots([text, first], PIECES)
+    assert reading == first
+    assert spots == [_spot_in(i) for i in range(1, 6)]
+    # an "A" away from the first piece's corner, or two of them, place nothing
+    assert first_label_spots([_label(0, 4).reading], PIECES) == (None, [])
+    assert first_label_spots([Reading((100, 80, 112, 96), "A", 0.9)], PIECES) == (None, [])
+    assert first_label_spots([first, _label(0, 2).reading], PIECES) == (None, [])
+
+
+def test_labels_over_their_drawing_are_read_where_the_first_sits() -> None:
+    """Only "A" stands clear; B to F are drawn over a line of their panel's drawing (an
+    axis, a curve), so none is a candidate and no two letters are read to show the
+    placement: A's own inset is read in every other panel."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    fig = grid_figure(2, 3, ["micrograph"], labels=list("ABCDEF"), label_position="inside", seed=1)
+    draw = ImageDraw.Draw(fig.image)
+    for i in range(1, 6):
+        x0, y0 = fig.boxes[i][:2]
+        draw.line([(x0 + 1, y0 + 6), (x0 + 60, y0 + 6)], fill=(230, 230, 230), width=1)
+        draw.line([(x0 + 4, y0 + 1), (x0 + 4, y0 + 40)], fill=(230, 230, 230), width=1)
+    layout = parse_layout(fig.image)
+    assert layout.labels == list("ABCDEF")
 
 
 def test_a_flat_spot_is_not_read() -> None:

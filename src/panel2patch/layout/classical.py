@@ -33,7 +33,7 @@ from panel2patch.layout.label_hits import (
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
 from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
-from panel2patch.layout.label_spots import expected_spots, widened
+from panel2patch.layout.label_spots import expected_spots, first_label_spots, widened
 from panel2patch.layout.label_text import (
     Chosen,
     LOOK_ALIKE,
@@ -161,6 +161,14 @@ class ClassicalBackend:
             # too many letters missed for a sequence: read the rest where those read sit
             readings = readings + self._read_spots(rgb, canvas, spots)
             style, chosen = choose_sequence(readings)
+        elif style is None:
+            first, spots = first_label_spots(readings, piece_boxes)
+            if spots:
+                # only the first label read: the rest where it sits in its piece, and the
+                # sequence from those reads alone (the other readings are the panels' text)
+                at_spots = self._read_spots(rgb, canvas, spots)
+                readings = readings + at_spots
+                style, chosen = choose_sequence([first, *at_spots])
         thin, grey = _second_look(canvas, limit, found, pieces) if style is None else ([], [])
         if thin or grey:
             more = self._read(rgb, canvas, thin + grey)  # one call, not a round then all again

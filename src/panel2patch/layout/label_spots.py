@@ -15,10 +15,11 @@ from collections.abc import Sequence
 
 from panel2patch.layout.geometry import containing
 from panel2patch.layout.gutters import WorkBox
-from panel2patch.layout.label_text import Chosen
+from panel2patch.layout.label_text import Chosen, Reading, parse_label
 
 PLACEMENT_SPREAD = 1.2  # offsets of the labels read agree within this many label heights
 MAX_SPOTS = 12  # pieces looked at per figure
+FIRST_LABEL_REACH = 1.5  # a lone first label lies within this many label heights of its piece's corner
 SPOT_MARGIN = 0.25  # the crop read is widened by this many label heights on each side
 
 
@@ -50,14 +51,46 @@ def expected_spots(
     if max(dx) - min(dx) > PLACEMENT_SPREAD or max(dy) - min(dy) > PLACEMENT_SPREAD:
         return []
     off_x, off_y = statistics.median(dx) * height, statistics.median(dy) * height
-    last = max(owners, key=lambda i: owners[i][0].index) if after_last else None
+    last = boxes[max(owners, key=lambda i: owners[i][0].index)] if after_last else None
+    return _spots_at(boxes, set(owners), (off_x, off_y), (width, height), last)
+
+
+def first_label_spots(readings: Sequence[Reading], piece_boxes: Sequence[WorkBox]) -> tuple[Reading | None, list[WorkBox]]:
+    """Where the other labels should be when only the first ("A", "a", "(a)") was read, at
+    the top-left corner of the first gutter piece: at its offset in every other piece.
+    Labels set over the drawing of their panel (touching an axis, a curve) offer no
+    candidate of their own; the first one, in a figure's clear top-left corner, often does.
+    Returns that first reading and the spots ((None, []) when there is no such label)."""
+    if len(piece_boxes) < 2:
+        return None, []
+    firsts = [r for r in readings if any(p.style == "letter" and p.index == 0 for p in parse_label(r.text))]
+    if len(firsts) != 1:
+        return None, []
+    box = firsts[0].box
+    boxes = list(piece_boxes)
+    first = min(range(len(boxes)), key=lambda i: boxes[i][0] + boxes[i][1])  # nearest the top-left corner
+    piece = boxes[first]
+    height = box[3] - box[1]
+    off_x, off_y = box[0] - piece[0], box[1] - piece[1]
+    if not (-height <= off_x <= FIRST_LABEL_REACH * height and -height <= off_y <= FIRST_LABEL_REACH * height):
+        return None, []
+    return firsts[0], _spots_at(boxes, {first}, (off_x, off_y), (box[2] - box[0], height))
+
+
+def _spots_at(
+    boxes: list[WorkBox], labelled: set[int], offset: tuple[float, float], size: tuple[float, float],
+    last: WorkBox | None = None,
+) -> list[WorkBox]:
+    """The label box at ``offset`` from the top-left corner of every piece not in
+    ``labelled`` (only those after ``last`` in reading order, when given)."""
+    (off_x, off_y), (width, height) = offset, size
     out = []
     for i, piece in enumerate(boxes):
-        if last is not None and not _after(piece, boxes[last]):
+        if last is not None and not _after(piece, last):
             continue
         x0, y0 = round(piece[0] + off_x), round(piece[1] + off_y)
         spot = (max(piece[0], x0), max(piece[1], y0), min(piece[2], x0 + round(width)), min(piece[3], y0 + round(height)))
-        if i not in owners and spot[2] - spot[0] >= 0.5 * width and spot[3] - spot[1] >= 0.8 * height:
+        if i not in labelled and spot[2] - spot[0] >= 0.5 * width and spot[3] - spot[1] >= 0.8 * height:
             out.append(spot)
     return out[:MAX_SPOTS]
 
