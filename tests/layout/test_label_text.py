@@ -2,6 +2,7 @@ import pytest
 
 from panel2patch.layout.label_text import (
     Reading,
+    _fill_holes,
     choose_sequence,
     missing_indices,
     parse_label,
@@ -135,6 +136,20 @@ def test_a_letter_out_of_reading_order_fills_a_hole() -> None:
     readings = _row(["A", "B"]) + [Reading((x, y, x + 10, y + 14), t, 0.9) for x, t, y in rows]
     _, chosen = choose_sequence(readings)
     assert [c.text for c in chosen] == ["A", "B", "C", "D", "E", "F", "G"]
+
+
+def test_a_hole_filler_beside_its_neighbours_on_the_wrong_side_is_no_label() -> None:
+    """a b _ d along one row, and a "c" read right of d and a little below it (the C of a
+    formula in panel d): it does not fill the hole; one between b and d does. A stray
+    letter further on (an "i" left of it) does not stop it."""
+
+    def item(text: str, x: int, y: int = 0) -> tuple:
+        return (ord(text) - ord("a"), Reading((x, y, x + 10, y + 14), text, 0.9), parse_label(text)[0])
+
+    kept = [item("a", 0), item("b", 200), item("d", 400), item("i", 100, 40)]
+    stray, between = item("c", 520, 32), item("c", 300, 32)
+    assert [k[0] for k in _fill_holes(kept, [*kept, stray])] == [0, 1, 3, 8]
+    assert [k[0] for k in _fill_holes(kept, [*kept, between])] == [0, 1, 2, 3, 8]
 
 
 @pytest.mark.parametrize(

@@ -301,7 +301,28 @@ def _fill_holes(
         return kept
     present = {k[0] for k in kept}
     holes = set(range(kept[0][0], kept[-1][0])) - present
-    return sorted(kept + [item for item in spaced if item[0] in holes], key=lambda t: t[0])
+    fillers = [item for item in spaced if item[0] in holes and _in_row_order(item, kept)]
+    return sorted(kept + fillers, key=lambda t: t[0])
+
+
+def _in_row_order(item: tuple[int, Reading, Parsed], kept: list[tuple[int, Reading, Parsed]]) -> bool:
+    """``item`` is not beside the letter before or after it on the wrong side: within one
+    row band (centres ``BAND_GAP`` label heights apart at most), letters run left to right,
+    in a row-major and a column-major layout alike. (A "C" of a formula in panel D, right
+    of D's label and a little below it, is no label C.) Only the next letters count: a
+    stray letter further on in the sequence says nothing of this one."""
+    index, reading, _ = item
+    box = reading.box
+    for k_index, k_reading, _ in kept:
+        if abs(k_index - index) != 1:
+            continue
+        other = k_reading.box
+        h = max(_height(reading), _height(k_reading))
+        if abs((box[1] + box[3]) - (other[1] + other[3])) / 2 > BAND_GAP * h:
+            continue
+        if (k_index > index and other[2] <= box[0]) or (k_index < index and box[2] <= other[0]):
+            return False
+    return True
 
 
 def _odd_size(reading: Reading, others: list[Reading]) -> bool:
