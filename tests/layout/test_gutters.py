@@ -69,6 +69,29 @@ def test_strip_means_equal_a_float32_running_sum_on_both_axes() -> None:
         assert np.array_equal(_strip_means(pixels, 3, axis), expected)
 
 
+def test_seam_shares_equal_the_transposed_mean_formula_on_both_axes() -> None:
+    """``_seam_shares`` counts hits on the strip means as they lie in memory; it must give
+    the very shares of the formula it replaced (transposed means, a bool mean per line)."""
+    from panel2patch.layout.gutters import (
+        HORIZONTAL, SEAM_BESIDE, SEAM_CONTEXT, SEAM_SKIP, SEAM_STEP, SEAM_STRIP, VERTICAL, _seam_shares, _strip_means,
+    )
+
+    rng = np.random.default_rng(5)
+    for trial in range(30):
+        h, w = (int(v) for v in rng.integers(10, 90, 2))
+        pixels = (rng.integers(0, 256, (h, w)) // rng.integers(1, 40) * rng.integers(1, 6)).astype(np.uint8)
+        pixels[:, w // 2 :] //= 2  # a step: some shares pass the thresholds
+        for axis in (HORIZONTAL, VERTICAL):
+            means = _strip_means(pixels, SEAM_STRIP, axis)
+            span, shift = SEAM_STRIP + 2 * SEAM_SKIP, SEAM_CONTEXT
+            steps = np.abs(means[:, span:] - means[:, :-span])
+            beside = np.zeros_like(steps)
+            beside[:, shift:-shift] = np.maximum(steps[:, : -2 * shift], steps[:, 2 * shift :])
+            beside[:, :shift] = beside[:, -shift:] = np.inf
+            expected = ((steps > SEAM_STEP) & (steps > SEAM_BESIDE * beside)).mean(axis=0)
+            assert np.array_equal(_seam_shares(pixels, axis), expected), (trial, axis)
+
+
 def test_trim_takes_any_box_sequence_and_remembers_it() -> None:
     fig = grid_figure(1, 2, ["plot", "photo"], seed=6)
     canvas = build_canvas(np.asarray(fig.image), LayoutConfig())

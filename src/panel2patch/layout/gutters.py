@@ -259,18 +259,7 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     if np.count_nonzero(jumps >= 2) / jumps.size < SEAM_TEXTURE:
         return []
     k, skip = SEAM_STRIP, SEAM_SKIP
-    means = _strip_means(pixels, k, axis)  # means[:, i] = mean of lines [i, i + k)
-    # step at boundary b compares [b - skip - k, b - skip) with [b + skip, b + skip + k):
-    # a drawn line at b has the same page on both sides, two touching pictures do not
-    span = k + 2 * skip
-    steps = np.abs(means[:, span:] - means[:, : -span])  # boundary b = index + k + skip
-    # a seam steps much more than the lines a few pixels either side (which lie inside
-    # the pictures): smooth shading and broad gradients step everywhere alike
-    shift = SEAM_CONTEXT
-    beside = np.zeros_like(steps)
-    beside[:, shift:-shift] = np.maximum(steps[:, : -2 * shift], steps[:, 2 * shift :])
-    beside[:, :shift] = beside[:, -shift:] = np.inf
-    share = ((steps > SEAM_STEP) & (steps > SEAM_BESIDE * beside)).mean(axis=0)
+    share = _seam_shares(pixels, axis)  # boundary b = i + k + skip
     seams = []
     for i in np.flatnonzero(share >= SEAM_ROWS):
         b = i + k + skip
@@ -282,6 +271,37 @@ def find_seams(gray: np.ndarray, box: WorkBox, axis: int, min_piece: int) -> lis
     seams = [b for j, b in enumerate(seams) if j == 0 or b - seams[j - 1] > k]
     offset = y0 if axis == HORIZONTAL else x0
     return [Gutter(axis, offset + b, offset + b) for b in seams]
+
+
+def _seam_shares(pixels: np.ndarray, axis: int) -> np.ndarray:
+    """Per boundary b (index + ``SEAM_STRIP`` + ``SEAM_SKIP``): the share of lines along
+    ``axis`` in which the strips either side of b step by more than ``SEAM_STEP`` and more
+    than ``SEAM_BESIDE`` times the lines ``SEAM_CONTEXT`` either side of b do.
+
+    The strip means are compared as they lie in memory (a horizontal seam's as rows, not
+    as a transposed view) and the shares are counts over the line count: the same float32
+    steps and float64 shares as before, at ~80% of the cost."""
+    k, skip, shift = SEAM_STRIP, SEAM_SKIP, SEAM_CONTEXT
+    means = _strip_means(pixels, k, axis)
+    position = 1  # the axis of ``means`` that runs across the seams
+    if axis == HORIZONTAL:
+        means, position = means.T, 0  # ``_strip_means`` gives a transposed view: undo it
+
+    def at(start: int | None, stop: int | None) -> tuple[slice, slice]:
+        return (slice(start, stop), slice(None)) if position == 0 else (slice(None), slice(start, stop))
+
+    # step at boundary b compares [b - skip - k, b - skip) with [b + skip, b + skip + k):
+    # a drawn line at b has the same page on both sides, two touching pictures do not
+    span = k + 2 * skip
+    steps = np.abs(means[at(span, None)] - means[at(None, -span)])
+    # a seam steps much more than the lines a few pixels either side (which lie inside
+    # the pictures): smooth shading and broad gradients step everywhere alike
+    beside = np.full_like(steps, np.inf)
+    np.maximum(steps[at(None, -2 * shift)], steps[at(2 * shift, None)], out=beside[at(shift, -shift)])
+    beside *= SEAM_BESIDE
+    hits = steps > SEAM_STEP
+    hits &= steps > beside
+    return np.count_nonzero(hits, axis=1 - position) / hits.shape[1 - position]
 
 
 def _strip_means(pixels: np.ndarray, k: int, axis: int) -> np.ndarray:
