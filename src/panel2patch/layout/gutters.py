@@ -8,6 +8,7 @@ need to know the background colour first.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -122,6 +123,7 @@ def _per_line(table: np.ndarray, box: WorkBox, axis: int) -> np.ndarray:
     return before[1:] - before[:-1]
 
 
+@functools.lru_cache(maxsize=256)  # one (tolerance, page) per figure, asked for by every trim
 def _clean_lines_are_page(tolerance: int, background: int) -> bool:
     """Whether every line without an off-page pixel is a page line (``_line_flags``): its
     grey values lie within ``tolerance`` of the page, and when even the widest such spread

@@ -222,8 +222,9 @@ def _words(
         nxt = following[cur]
         grow = alive & (nxt >= 0)
         space = grow & ~spaced & (count <= MAX_HEAD_GLYPHS) & (px0[np.maximum(nxt, 0)] - x1 >= WORD_SPACE * top_h)
-        head[space] = np.stack([x0, y0, x1, y1, count, top_h], axis=1)[space]
-        spaced |= space
+        if space.any():  # most rounds find no space: no (n, 6) stack to build
+            head[space] = np.stack([x0, y0, x1, y1, count, top_h], axis=1)[space]
+            spaced |= space
         tail_h = np.where(grow & spaced, np.maximum(tail_h, ph[np.maximum(nxt, 0)]), tail_h)
         cur = np.where(grow, nxt, cur)
         x1 = np.where(grow, px1[cur], x1)
