@@ -444,6 +444,19 @@ def test_small_glyph_whose_ink_mask_is_only_its_core(kind, color, size, seed):
     assert all(m.color == color for m in found if _hit(m, true))
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_small_coloured_star_beside_a_dark_bar(seed):
+    """A 10 px magenta star 1 px from a dark bar, JPEG 70: cut half-way between ground and
+    ink, the upsampled star runs into the bar; cut by its grey level at the higher level it
+    is a star of its own (JPEG blurs its colour over the gap, not its grey level)."""
+    panel = textured_panel(seed=seed, mean=200.0)
+    ImageDraw.Draw(panel).rectangle([183, 100, 189, 220], fill=(30, 30, 30))
+    canvas = drawing.Canvas(panel)
+    true = drawing.star(canvas, (200.0, 150.0), 10.0, "magenta", 0.2)
+    found = _whole(jpeg(canvas.finish(), 70))
+    _assert_found(found, true)
+
+
 @pytest.mark.parametrize("seed,width", [(0, 12), (0, 10), (2, 12), (2, 10)])
 def test_small_blurred_dark_wedge_is_not_an_arrowhead(seed, width):
     """A soft-edged obtuse dark wedge (a shadow between particles of an EM picture): cut

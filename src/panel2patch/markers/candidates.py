@@ -19,7 +19,7 @@ import numpy as np
 
 from panel2patch.layout.geometry import overlap_share
 from panel2patch.markers.brackets import bracket_boxes, corners_of
-from panel2patch.markers.colors import CHROMATIC, class_map
+from panel2patch.markers.colors import CHROMATIC, MIN_CHROMA, class_map
 from panel2patch.markers.dash_rows import MIN_DASHES as _ROW_MIN_DASHES
 from panel2patch.markers.dash_rows import row_dashed_boxes
 from panel2patch.markers.outlines import (
@@ -415,21 +415,50 @@ def fine_blobs(comps: Components, label: int, ctx: Context, up: int = 4, levels:
     higher keeps the notches of fat-armed asterisks). Yields, per level, the piece under the
     blob, its box (x, y, w, h) in panel pixels, ``up``, and its footprint in panel pixels
     (the crop's origin and a 0/1 label array of the crop). Nothing when the ink does not stand out from its
-    ground, or the piece runs out of the crop (part of something larger)."""
+    ground; no piece at a level where it runs out of the crop (part of something larger:
+    at a higher level a glyph 1 px from a dark bar parts from it)."""
     x, y, w, h = (int(v) for v in comps.stats[label, :4])
     pad = max(3, max(w, h))
     y0, y1 = max(0, y - pad), min(ctx.work.shape[0], y + h + pad)
     x0, x1 = max(0, x - pad), min(ctx.work.shape[1], x + w + pad)
     crop = ctx.work[y0:y1, x0:x1].astype(np.float32)
     inside = comps.labels[y0:y1, x0:x1] == label
+    size = (crop.shape[1] * up, crop.shape[0] * up)
+    seed = cv2.resize(inside.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    for level_map in _level_maps(crop, ctx.grey[y0:y1, x0:x1].astype(np.float32), inside, size):
+        yield from _fine_pieces(level_map, seed, levels, (x0, y0), crop.shape[:2], up, ctx)
+
+
+# A glyph stands out from its ground by at least this much (grey levels, on the colour
+# axis or on the grey level) for ``fine_blobs`` to cut it.
+_FINE_CONTRAST = 60
+
+
+def _level_maps(crop: np.ndarray, grey: np.ndarray, inside: np.ndarray, size: tuple[int, int]):
+    """Upsampled maps (to ``size``) placing each pixel between the ground (0; the crop's
+    border) and the ink (1; the blob's median): along the colour difference, then, for a
+    coloured glyph, along the grey level. JPEG keeps colour at half resolution, so a
+    coloured glyph's colour map is blurred over two pixels; its grey level keeps its arms
+    and notches (a blue star, a red asterisk on white)."""
     border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
     ink, ground = np.median(crop[inside], axis=0), np.median(border, axis=0)
     axis = ink - ground
-    if float(np.abs(axis).max()) < 60:
+    if float(np.abs(axis).max()) >= _FINE_CONTRAST:
+        big = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC)
+        yield ((big - ground) @ axis) / float(axis @ axis)
+    if float(np.ptp(ink)) < MIN_CHROMA:  # white, black: the colour map is the grey level
         return
-    big = cv2.resize(crop, (crop.shape[1] * up, crop.shape[0] * up), interpolation=cv2.INTER_CUBIC)
-    level_map = ((big - ground) @ axis) / float(axis @ axis)
-    seed = cv2.resize(inside.astype(np.uint8), (big.shape[1], big.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+    grey_border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    grey_ink, grey_ground = float(np.median(grey[inside])), float(np.median(grey_border))
+    if abs(grey_ink - grey_ground) >= _FINE_CONTRAST:
+        yield (cv2.resize(grey, size, interpolation=cv2.INTER_CUBIC) - grey_ground) / (grey_ink - grey_ground)
+
+
+def _fine_pieces(level_map: np.ndarray, seed: np.ndarray, levels: tuple[float, ...], origin: tuple[int, int],
+                 shape: tuple[int, int], up: int, ctx: Context):
+    """``fine_blobs``' pieces of one level map."""
+    x0, y0 = origin
+    big_shape = level_map.shape
     for level in levels:
         count, pieces = cv2.connectedComponents((level_map >= level).astype(np.uint8), connectivity=8)
         if count <= 1:
@@ -439,15 +468,15 @@ def fine_blobs(comps: Components, label: int, ctx: Context, up: int = 4, levels:
         piece = pieces == int(np.argmax(overlap))
         ys, xs = np.nonzero(piece)
         px0, py0, px1, py1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
-        if px0 == 0 or py0 == 0 or px1 == big.shape[1] or py1 == big.shape[0]:
-            return
+        if px0 == 0 or py0 == 0 or px1 == big_shape[1] or py1 == big_shape[0]:
+            continue
         side = max(px1 - px0, py1 - py0) / up
         if side < ctx.glyph_min or side >= 1.5 * _SMALL_GLYPH_PX:
             continue
         blob = make_blob(piece[py0:py1, px0:px1])
         if blob is None:
             continue
-        footprint = cv2.resize(piece.astype(np.float32), (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_AREA)
+        footprint = cv2.resize(piece.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
         if not (footprint >= 0.5).any():
             continue
         box = (x0 + px0 // up, y0 + py0 // up, max(1, -(-px1 // up) - px0 // up), max(1, -(-py1 // up) - py0 // up))
