@@ -55,7 +55,9 @@ def expected_spots(
     return _spots_at(boxes, set(owners), (off_x, off_y), (width, height), last)
 
 
-def first_label_spots(readings: Sequence[Reading], piece_boxes: Sequence[WorkBox]) -> tuple[Reading | None, list[WorkBox]]:
+def first_label_spots(
+    readings: Sequence[Reading], piece_boxes: Sequence[WorkBox]
+) -> tuple[Reading | None, list[WorkBox]]:
     """Where the other labels should be when only the first ("A", "a", "(a)") was read, at
     the top-left corner of the first gutter piece: at its offset in every other piece.
     Labels set over the drawing of their panel (touching an axis, a curve) offer no

@@ -1,9 +1,11 @@
 """Corner-bracket zoom boxes: three or four L-shaped corners of one colour around an area.
 
 Figures often mark a zoomed area with the corners of its box alone (the sides left open so
-the structure stays visible). Each corner is a thin L, two arms at a right angle. An L's
-minimum-area rectangle is spanned by its arms, so the rectangle gives the corner point (the
-vertex), the arms' directions and lengths at any rotation. Ls of alike stroke at one angle
+the structure stays visible). Each corner is a thin L, two arms at a right angle. The
+direction of its edges (its mask's gradients) and the tightest rectangle near that
+direction give the arms' frame at any rotation, and in it the corner point (the vertex)
+and the arms' directions and lengths. (The plain minimum-area rectangle of a turned L is
+often set along its diagonal instead.) Ls of alike stroke at one angle
 whose vertices make a rectangle, each with its arms running along that rectangle's sides
 towards its other corners, are a box: nothing else in a picture is that regular. Every size
 is relative to the Ls themselves and to the panel's smallest outline."""
@@ -239,4 +241,5 @@ def _parallel(u: np.ndarray, v: np.ndarray) -> bool:
 
 def _has_arms(corner: Corner, first: np.ndarray, second: np.ndarray) -> bool:
     arms = corner.arms
-    return (_parallel(arms[0], first) and _parallel(arms[1], second)) or (_parallel(arms[0], second) and _parallel(arms[1], first))
+    return (_parallel(arms[0], first) and _parallel(arms[1], second)) \
+        or (_parallel(arms[0], second) and _parallel(arms[1], first))

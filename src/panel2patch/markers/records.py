@@ -19,7 +19,8 @@ class Marker:
     (None for symbols and outlines); ``panel`` the index of the panel it lies in;
     ``score`` the detector's confidence in 0..1. The fields after ``score`` stay out of the
     JSON: ``direction`` is the unit vector from tail to tip, ``style`` how the glyph is
-    drawn ("filled", "open", "line", "dashed", "corners": a box drawn as its corners), ``interior`` the enclosed area of an outline,
+    drawn ("filled", "open", "line", "dashed", "corners": a box drawn as its corners),
+    ``interior`` the enclosed area of an outline,
     ``panel_bbox`` the box of its panel (to size and clip its region).
     """
 
