@@ -274,8 +274,7 @@ def fit_small_ring(blob: Blob) -> OutlineFit | None:
     if np.bincount(sectors, minlength=8).min() == 0:
         return None
     stroke = blob.area / ((2.0 if square else math.pi / 2.0) * (w + h))
-    most = min(_SMALL_RING_STROKE * min(w, h), max(_SMALL_RING_LINE, 0.15 * min(w, h)))
-    if stroke > most:
+    if stroke > small_ring_stroke_limit(min(w, h)):
         return None
     if not square and (len(blob.outer) < 5 or _ellipse_deviation(blob.outer) > _SMALL_RING_DEVIATION):
         return None
@@ -283,11 +282,22 @@ def fit_small_ring(blob: Blob) -> OutlineFit | None:
         shape = min(1.0, (blob.filled_area / (w * h) - _SMALL_BOX_FILL) / 0.06)
     else:
         shape = 1.0 - min(1.0, abs(1.0 - roundness) / 0.25)
-    thin = 1.0 - stroke / (_SMALL_RING_STROKE * min(w, h))
-    score = 0.5 + 0.3 * shape + 0.2 * thin
+    score = small_ring_score(shape, stroke, min(w, h))
     x0, y0 = int(hx.min()), int(hy.min())
     return OutlineFit(BOX if square else CIRCLE, round(min(1.0, score), 3),
                       (x0, y0, int(hx.max()) + 1, int(hy.max()) + 1), float(stroke))
+
+
+def small_ring_stroke_limit(width: float, share: float = _SMALL_RING_STROKE) -> float:
+    """The thickest stroke of a small ring ``width`` across: ``share`` of its width, and a
+    line of at most ``_SMALL_RING_LINE`` pixels (or 0.15 of the width)."""
+    return min(share * width, max(_SMALL_RING_LINE, 0.15 * width))
+
+
+def small_ring_score(shape: float, stroke: float, width: float) -> float:
+    """A small ring's score from its shape's fit (0..1) and how thin its stroke is."""
+    thin = 1.0 - stroke / (_SMALL_RING_STROKE * width)
+    return 0.5 + 0.3 * shape + 0.2 * thin
 
 
 def touching_rings(blob: Blob) -> bool:
