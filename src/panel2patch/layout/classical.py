@@ -33,7 +33,7 @@ from panel2patch.layout.label_hits import (
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
 from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
-from panel2patch.layout.label_spots import expected_spots, first_label_spots, widened
+from panel2patch.layout.label_spots import at_corner, expected_spots, first_label_spots, widened
 from panel2patch.layout.label_text import (
     Chosen,
     LOOK_ALIKE,
@@ -69,7 +69,6 @@ THIN_SINGLE_READS = 6
 GREY_SLACK = 2  # grey candidates read: one per gutter piece and this many more
 THIN_HOLE_READS = 2  # thin-stroke candidates of the labels' size read per hole in the sequence
 CORNER_READS = 4  # candidates below the limit read because they sit at a gutter piece's corner
-CORNER_REACH = 1.5
 CORNER_DEPTH = 4  # ... looked for among this many times the limit of best-ranked candidates
 CORNER_FIRST_ROUND = 2  # ... of which the first round reads this many
 TRAILING_READS = 2  # ... and those in line with the labels read, for letters after the last
@@ -274,17 +273,11 @@ class ClassicalBackend:
 
 
 def _at_piece_corners(found: list[LabelCandidate], piece_boxes: list[WorkBox]) -> list[LabelCandidate]:
-    """Candidates at the top-left corner of a gutter piece: from a label height outside it
-    to ``CORNER_REACH`` label heights inside (none when the gutters found one piece)."""
+    """Candidates at the top-left corner of a gutter piece (``label_spots.at_corner``; none
+    when the gutters found one piece)."""
     if len(piece_boxes) < 2:
         return []
-
-    def at_corner(c: LabelCandidate) -> bool:
-        h = c.height
-        return any(p[0] - h <= c.box[0] <= p[0] + CORNER_REACH * h and p[1] - h <= c.box[1] <= p[1] + CORNER_REACH * h
-                   for p in piece_boxes)
-
-    return [c for c in found if at_corner(c)]
+    return [c for c in found if any(at_corner(c.box, p) for p in piece_boxes)]
 
 
 def _label_crop(rgb: np.ndarray, canvas: Canvas, candidate: LabelCandidate) -> np.ndarray:

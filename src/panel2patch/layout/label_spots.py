@@ -19,7 +19,9 @@ from panel2patch.layout.label_text import Chosen, Reading, parse_label
 
 PLACEMENT_SPREAD = 1.2  # offsets of the labels read agree within this many label heights
 MAX_SPOTS = 12  # pieces looked at per figure
-FIRST_LABEL_REACH = 1.5  # a lone first label lies within this many label heights of its piece's corner
+# A label at a gutter piece's top-left corner: from one label height outside it to this
+# many label heights inside, both ways
+CORNER_REACH = 1.5
 SPOT_MARGIN = 0.25  # the crop read is widened by this many label heights on each side
 
 
@@ -72,11 +74,17 @@ def first_label_spots(
     boxes = list(piece_boxes)
     first = min(range(len(boxes)), key=lambda i: boxes[i][0] + boxes[i][1])  # nearest the top-left corner
     piece = boxes[first]
-    height = box[3] - box[1]
-    off_x, off_y = box[0] - piece[0], box[1] - piece[1]
-    if not (-height <= off_x <= FIRST_LABEL_REACH * height and -height <= off_y <= FIRST_LABEL_REACH * height):
+    if not at_corner(box, piece):
         return None, []
-    return firsts[0], _spots_at(boxes, {first}, (off_x, off_y), (box[2] - box[0], height))
+    offset = (box[0] - piece[0], box[1] - piece[1])
+    return firsts[0], _spots_at(boxes, {first}, offset, (box[2] - box[0], box[3] - box[1]))
+
+
+def at_corner(box: WorkBox, piece: WorkBox) -> bool:
+    """``box`` (a label's) lies at ``piece``'s top-left corner, within ``CORNER_REACH``."""
+    h = box[3] - box[1]
+    reach = CORNER_REACH * h
+    return piece[0] - h <= box[0] <= piece[0] + reach and piece[1] - h <= box[1] <= piece[1] + reach
 
 
 def _spots_at(

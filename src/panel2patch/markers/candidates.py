@@ -22,6 +22,7 @@ from panel2patch.markers.brackets import bracket_boxes, corners_of
 from panel2patch.markers.colors import CHROMATIC, MIN_CHROMA, class_map
 from panel2patch.markers.dash_rows import MIN_DASHES as _ROW_MIN_DASHES
 from panel2patch.markers.dash_rows import row_dashed_boxes
+from panel2patch.markers.imaging import border_pixels
 from panel2patch.markers.outlines import (
     OutlineFit,
     dash_support,
@@ -442,7 +443,7 @@ def _level_maps(crop: np.ndarray, grey: np.ndarray, inside: np.ndarray, size: tu
     coloured glyph, along the grey level. JPEG keeps colour at half resolution, so a
     coloured glyph's colour map is blurred over two pixels; its grey level keeps its arms
     and notches (a blue star, a red asterisk on white)."""
-    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    border = border_pixels(crop)
     ink, ground = np.median(crop[inside], axis=0), np.median(border, axis=0)
     axis = ink - ground
     if float(np.abs(axis).max()) >= _FINE_CONTRAST:
@@ -450,7 +451,7 @@ def _level_maps(crop: np.ndarray, grey: np.ndarray, inside: np.ndarray, size: tu
         yield ((big - ground) @ axis) / float(axis @ axis)
     if float(np.ptp(ink)) < MIN_CHROMA:  # white, black: the colour map is the grey level
         return
-    grey_border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    grey_border = border_pixels(grey)
     grey_ink, grey_ground = float(np.median(grey[inside])), float(np.median(grey_border))
     if abs(grey_ink - grey_ground) >= _FINE_CONTRAST:
         yield (cv2.resize(grey, size, interpolation=cv2.INTER_CUBIC) - grey_ground) / (grey_ink - grey_ground)
@@ -1085,8 +1086,9 @@ def bracket_outlines(comps: Components, color: str | None, ctx: Context, washed:
     areas = stats[:, cv2.CC_STAT_AREA]
     # an L is thin: it fills little of its bounding box; its arms reach past the smallest glyph
     ok = (sizes >= _BRACKET_MIN_ARM) & (sizes <= _BRACKET_MAX_ARM * min(ctx.work.shape[:2])) \
-        & (areas <= 0.6 * stats[:, cv2.CC_STAT_WIDTH] * stats[:, cv2.CC_STAT_HEIGHT]) \
-        & (washed or _strong_ink(comps.means, color, True))
+        & (areas <= 0.6 * stats[:, cv2.CC_STAT_WIDTH] * stats[:, cv2.CC_STAT_HEIGHT])
+    if not washed:
+        ok &= _strong_ink(comps.means, color, True)
     ok[0] = False
     if ok.sum() < 3:
         return []

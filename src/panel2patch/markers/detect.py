@@ -36,7 +36,7 @@ from panel2patch.markers.candidates import (
 )
 from panel2patch.markers.colors import BLACK, CLASS_NAMES, WHITE, class_layers
 from panel2patch.markers.config import MarkerConfig
-from panel2patch.markers.imaging import as_rgb_array
+from panel2patch.markers.imaging import as_rgb_array, border_pixels
 from panel2patch.markers.panel_kind import picture_map
 from panel2patch.markers.records import Box, Marker
 from panel2patch.markers.shapes import fit_arrow
@@ -140,7 +140,7 @@ def detect_in_panel(work: np.ndarray, config: MarkerConfig,
     boxes = picture_boxes(picture)
     search = search_area(boxes, (height, width))
     grey = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
-    edge = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    edge = border_pixels(grey)
     ctx = Context(work, grey, float(np.median(edge)), picture, int(search.sum()),
                   glyph_min=max(float(config.min_glyph_px), config.min_glyph_fraction * short),
                   glyph_max=config.max_glyph_fraction * short,

@@ -14,3 +14,8 @@ def as_rgb_array(image: np.ndarray | Image.Image) -> np.ndarray:
         return to_rgb_array(image)
     except UnusableImage as exc:
         raise ValueError(str(exc)) from exc
+
+
+def border_pixels(array: np.ndarray) -> np.ndarray:
+    """The outermost rows and columns of ``array`` (its frame), one after another (corners twice)."""
+    return np.concatenate([array[0], array[-1], array[:, 0], array[:, -1]])
