@@ -32,7 +32,7 @@ from pathlib import Path
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parent))
-from real_figures import REPO_ROOT, all_figure_ids, read_bytes  # noqa: E402
+from real_figures import REPO_ROOT, all_figure_ids, read_bytes, timed_decode  # noqa: E402
 
 ALIAS = "p2p_rev"
 
@@ -47,15 +47,6 @@ def export_revision(rev: str, into: Path) -> None:
     (into / "src" / "panel2patch").rename(package)
     for path in package.rglob("*.py"):
         path.write_text(re.sub(r"\bpanel2patch\b", ALIAS, path.read_text()))
-
-
-def decoded(data: bytes) -> tuple[Image.Image, float, float]:
-    """The figure as the pipeline decodes it, and the decode's wall and CPU seconds."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    with Image.open(io.BytesIO(data)) as raw:
-        raw.load()
-        image = raw.convert("RGB")
-    return image, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def timed(backend, image: Image.Image) -> tuple[float, float]:
@@ -74,7 +65,7 @@ def compare(backends: dict, repeats: int) -> None:
         dec = [float("inf")] * 2
         for r in range(repeats):
             for side in (("A", "B") if r % 2 == 0 else ("B", "A")):
-                image, dec_wall, dec_cpu = decoded(data)
+                image, dec_wall, dec_cpu = timed_decode(data)
                 dec = [min(dec[0], dec_wall), min(dec[1], dec_cpu)]
                 side_best[side] = [min(a, b) for a, b in zip(side_best[side], timed(backends[side], image))]
         for side in backends:
