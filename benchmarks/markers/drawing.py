@@ -289,6 +289,48 @@ def scale_bar(canvas: Canvas, xy: tuple[float, float], length: float, thickness:
     return int(x), int(y), int(x + length) + 1, int(y + thickness) + 1
 
 
+def skeleton(canvas: Canvas, rng: random.Random, centre: tuple[float, float], size: float, color: str,
+             width: float = 1.5) -> tuple[int, int, int, int]:
+    """A pose skeleton drawn over a photograph (a distractor, not a marker): a tree of 8-14
+    keypoints joined by straight limbs, each keypoint a filled dot. Limbs meet at every
+    angle, so joints look like the V of an arrowhead. Returns its box."""
+    rgb = RGB[color] + (255,)
+    points = [centre]
+    for _ in range(rng.randint(7, 13)):
+        px, py = rng.choice(points)
+        angle, reach = rng.uniform(0, 2 * math.pi), size * rng.uniform(0.15, 0.35)
+        point = (px + reach * math.cos(angle), py + reach * math.sin(angle))
+        canvas.draw.line([tuple(_s((px, py))), tuple(_s(point))], fill=rgb, width=max(1, round(width * SUPERSAMPLE)))
+        points.append(point)
+    dot = max(1.0, width * rng.uniform(1.0, 2.2))
+    for x, y in points:
+        canvas.draw.ellipse(_s([x - dot, y - dot, x + dot, y + dot]), fill=rgb)
+    return _bbox(points, dot + 0.5)
+
+
+def tracing(canvas: Canvas, rng: random.Random, start: tuple[float, float], length: float, color: str,
+            width: float = 1.5) -> tuple[int, int, int, int]:
+    """A traced structure drawn over a micrograph (a neurite, a vessel, a cell track; a
+    distractor, not a marker): a smoothly turning open line with 0-2 branches. Returns its box."""
+    rgb = RGB[color] + (255,)
+    w = max(1, round(width * SUPERSAMPLE))
+    every: list[tuple[float, float]] = []
+    branches = [(start, rng.uniform(0, 2 * math.pi), length)]
+    while branches:
+        (x, y), heading, left = branches.pop()
+        run, step = [(x, y)], max(1.0, length / 40)
+        while left > 0:
+            heading += rng.gauss(0, 0.25)
+            x, y = x + step * math.cos(heading), y + step * math.sin(heading)
+            run.append((x, y))
+            left -= step
+            if len(every) + len(run) < 200 and rng.random() < 0.02:
+                branches.append(((x, y), heading + rng.choice([-1, 1]) * rng.uniform(0.5, 1.2), left * 0.6))
+        canvas.draw.line([tuple(_s(p)) for p in run], fill=rgb, width=w, joint="curve")
+        every += run
+    return _bbox(every, width / 2 + 0.5)
+
+
 def load_font(size: float, path: str | None = None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for name in ([path] if path else []) + ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"]:
         try:

@@ -69,13 +69,26 @@ RESULTS = HERE.parent / "results"
 NOT_PICTURES = ("plot", "diagram", "table")
 
 
-def run_synthetic(split: str, count: int, kinds: dict[str, float] | None = None) -> DetectionScores:
+def run_synthetic(split: str, count: int, kinds: dict[str, float] | None = None,
+                  overlays: bool = False) -> DetectionScores:
+    """Detection scores of ``count`` synthetic samples; with ``overlays``, the detections
+    whose centre lies on a drawn overlay (and in no true marker) are also counted, by type,
+    in ``scores.on_overlays``."""
     scores = DetectionScores()
-    for sample in generate_set(split, count, kinds):
+    for sample in generate_set(split, count, kinds, overlays):
         found = find_markers(sample.image, [(0, 0, sample.image.width, sample.image.height)])
         work_scale = min(1.0, MarkerConfig().work_max_side / max(sample.image.size))
         score_detections([m.to_dict() for m in sample.markers], [m.to_dict() for m in found], scores, work_scale)
+        if overlays:
+            scores.on_overlays.update(m.type for m in found if _on_overlay(m.bbox, sample))
     return scores
+
+
+def _on_overlay(bbox, sample) -> bool:
+    """The box's centre lies in an overlay's box and in no true marker's box."""
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    inside = lambda b: b[0] <= cx < b[2] and b[1] <= cy < b[3]  # noqa: E731
+    return any(inside(b) for b in sample.overlays) and not any(inside(m.bbox) for m in sample.markers)
 
 
 def print_synthetic(split: str, scores: DetectionScores) -> None:
@@ -306,7 +319,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="marker benchmark")
     parser.add_argument("--only", default="synthetic,real,soda,plots,radiology,speed,sheet",
                         help="comma-separated parts: synthetic (dev and test), synthetic-dev, corners (dev: "
-                             "zoom boxes drawn as their corners), real, soda, plots, radiology (dev and test), "
+                             "zoom boxes drawn as their corners), overlays (dev: markers among pose skeletons "
+                             "and tracings, which are not markers), real, soda, plots, radiology (dev and test), "
                              "radiology-dev, speed, sheet")
     parser.add_argument("--count", type=int, default=300, help="synthetic samples per split")
     parser.add_argument("--repeats", type=int, default=3)
@@ -321,6 +335,12 @@ def main(argv: list[str] | None = None) -> None:
         print_synthetic(split, run_synthetic(split, args.count))
     if "corners" in parts:
         print_synthetic("dev, corner boxes", run_synthetic("dev", args.count // 2, CORNER_KINDS))
+    if "overlays" in parts:
+        scores = run_synthetic("dev", args.count // 2, overlays=True)
+        print_synthetic("dev, with skeletons and tracings drawn over", scores)
+        false = scores.on_overlays
+        print(f"\nfalse detections on the overlays: {sum(false.values())} in {args.count // 2} samples"
+              + (" (" + ", ".join(f"{k} {n}" for k, n in false.most_common()) + ")" if false else ""))
     if "real" in parts:
         print("\n### real figures, hand-marked markers (real_markers.json)\n")
         run_real_markers(args.verbose, args.gallery)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -45,6 +45,8 @@ class DetectionScores:
     confusions: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     # Recall of glyph markers by size: (type, size bin) -> Tally (tp / fn only).
     by_size: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
+    # False detections on drawn overlays that are not markers (the "overlays" set), by type.
+    on_overlays: Counter = field(default_factory=Counter)
 
     @property
     def median_tip_error(self) -> float:

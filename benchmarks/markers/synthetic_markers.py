@@ -29,7 +29,7 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "layout"))
-from drawing import RGB, Canvas, TrueMarker, random_marker, scale_bar, text
+from drawing import RGB, Canvas, TrueMarker, random_marker, scale_bar, skeleton, text, tracing
 from real_figures import DATA_ROOT, load_figure
 
 KINDS = json.loads((HERE / "panel_kinds.json").read_text())
@@ -46,6 +46,10 @@ _KIND_WEIGHTS = (0.24, 0.26, 0.12, 0.06, 0.13, 0.09, 0.10, 0.08)
 # "corners"), among pointers that may sit inside them. Kept apart from the main mix so its
 # rows stay comparable across sessions.
 CORNER_KINDS = {"corner_box": 0.6, "arrow": 0.2, "arrowhead": 0.2}
+# The "overlays" set: the main mix of markers plus 1-2 drawn overlays that are not markers
+# (pose skeletons, traced neurites or tracks) in a saturated colour or white; kept apart
+# from the main mix so its rows stay comparable. Every detection on an overlay is false.
+OVERLAY_SHARE = {"skeleton": 0.5, "tracing": 0.5}
 _COLORS = ("white", "yellow", "red", "green", "cyan", "magenta", "orange", "black", "blue")
 _COLOR_WEIGHTS = (0.3, 0.15, 0.12, 0.1, 0.08, 0.07, 0.06, 0.08, 0.04)
 _DISTRACTOR_WORDS = ("DAPI", "GFP", "Merge", "BF", "10 µm", "0 min", "T2", "20x", "CD31", "A", "B", "ii")
@@ -58,6 +62,7 @@ class Sample:
     markers: list[TrueMarker]
     distractors: list[tuple[int, int, int, int]] = field(default_factory=list)
     jpeg_quality: int | None = None
+    overlays: list[tuple[int, int, int, int]] = field(default_factory=list)  # drawn, not markers
 
 
 def split_of(figure_id: str) -> str:
@@ -137,7 +142,8 @@ def _visible_color(rng: random.Random, patch: np.ndarray) -> str:
     return "white" if luma < 128 else "black"
 
 
-def make_sample(rng: random.Random, sample_id: str, source, kinds: dict[str, float] | None = None) -> Sample:
+def make_sample(rng: random.Random, sample_id: str, source, kinds: dict[str, float] | None = None,
+                overlays: bool = False) -> Sample:
     base = _crop(rng, source)
     canvas = Canvas(base)
     arr = np.asarray(base)
@@ -162,6 +168,7 @@ def make_sample(rng: random.Random, sample_id: str, source, kinds: dict[str, flo
         marker = random_marker(canvas, rng, kind, color, (cx, cy), short)
         markers.append(marker)
         taken.append(area)
+    overlay_boxes = _draw_overlays(rng, canvas, arr, taken) if overlays else []
     distractors = []
     if rng.random() < 0.5:
         word = rng.choice(_DISTRACTOR_WORDS)
@@ -181,13 +188,38 @@ def make_sample(rng: random.Random, sample_id: str, source, kinds: dict[str, flo
         image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
         markers = [_scaled(m, factor) for m in markers]
         distractors = [tuple(round(v * factor) for v in d) for d in distractors]
+        overlay_boxes = [tuple(round(v * factor) for v in d) for d in overlay_boxes]
     quality = None
     if rng.random() < 0.7:
         quality = rng.randint(55, 95)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=quality)
         image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    return Sample(sample_id, image, markers, distractors, quality)
+    return Sample(sample_id, image, markers, distractors, quality, overlay_boxes)
+
+
+def _draw_overlays(rng: random.Random, canvas: Canvas, arr: np.ndarray, taken: list) -> list:
+    """1-2 overlays that are not markers, away from the markers' areas; their boxes."""
+    height, width = arr.shape[:2]
+    short = min(width, height)
+    boxes = []
+    for _ in range(rng.randint(1, 2)):
+        kind = rng.choices(list(OVERLAY_SHARE), list(OVERLAY_SHARE.values()))[0]
+        size = short * rng.uniform(0.3, 0.6)
+        for _attempt in range(30):
+            cx, cy = rng.uniform(0.2 * width, 0.8 * width), rng.uniform(0.2 * height, 0.8 * height)
+            area = (cx - size / 3, cy - size / 3, cx + size / 3, cy + size / 3)
+            if all(_apart(area, other) for other in taken):
+                break
+        else:
+            continue
+        patch = arr[int(max(0, area[1])):int(area[3]) + 1, int(max(0, area[0])):int(area[2]) + 1]
+        color = _visible_color(rng, patch if patch.size else arr)
+        line = rng.choice([1.0, 1.5, 2.0, 2.5]) * max(1.0, short / 400)
+        draw = skeleton if kind == "skeleton" else tracing
+        boxes.append(draw(canvas, rng, (cx, cy), size, color, line))
+        taken.append(area)
+    return boxes
 
 
 def _apart(a, b) -> bool:
@@ -201,9 +233,11 @@ def _scaled(marker: TrueMarker, factor: float) -> TrueMarker:
     return TrueMarker(marker.type, bbox, tip, marker.color, marker.style)
 
 
-def generate_set(split: str, count: int, kinds: dict[str, float] | None = None) -> list[Sample]:
+def generate_set(split: str, count: int, kinds: dict[str, float] | None = None,
+                 overlays: bool = False) -> list[Sample]:
     """``count`` samples of ``split`` ("dev" or "test"), reproducible from the split's seed;
-    ``kinds``: marker kinds and their weights instead of the main mix (``CORNER_KINDS``)."""
+    ``kinds``: marker kinds and their weights instead of the main mix (``CORNER_KINDS``);
+    ``overlays``: also draw overlays that are not markers (the sample's ``distractors``)."""
     rng = random.Random(SPLIT_SEEDS[split])
     panels, slices = picture_sources(split)
     samples = []
@@ -211,7 +245,7 @@ def generate_set(split: str, count: int, kinds: dict[str, float] | None = None) 
         pool = panels if (rng.random() < 0.6 or not slices) else slices
         if not pool:
             return []
-        samples.append(make_sample(rng, f"{split}-{i:04d}", rng.choice(pool), kinds))
+        samples.append(make_sample(rng, f"{split}-{i:04d}", rng.choice(pool), kinds, overlays))
     return samples
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pytest
@@ -109,6 +110,18 @@ def test_text_and_scale_bar_on_a_picture_are_not_markers():
     drawing.scale_bar(canvas, (300.0, 290.0), 90, 6, "white")
     image = canvas.finish()
     assert _whole(image) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pose_skeletons_and_tracings_over_a_picture_are_not_markers(seed):
+    """Limbs meeting at a keypoint make the V of an arrowhead, a traced neurite's bend a
+    line arrow's barb: drawn overlays that are no markers must give none."""
+    rng = random.Random(seed)
+    canvas = drawing.Canvas(textured_panel(seed=seed, mean=80))
+    color = ("yellow", "cyan", "white", "magenta")[seed]
+    drawing.skeleton(canvas, rng, (110.0, 150.0), 150, color, width=2.0)
+    drawing.tracing(canvas, rng, (300.0, 160.0), 170, color, width=1.5)
+    assert _whole(jpeg(canvas.finish(), 85)) == []
 
 
 def test_panel_is_image_like_scores():
