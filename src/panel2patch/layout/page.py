@@ -116,7 +116,10 @@ def estimate_background(rgb: np.ndarray, box: WorkBox, share: float = PAGE_SHARE
     keys = (border[:, 0] >> 4) * 256 + (border[:, 1] >> 4) * 16 + (border[:, 2] >> 4)
     counts = np.bincount(keys)
     mode = counts.argmax()
-    colour = border[keys == mode].mean(axis=0).round().astype(np.uint8)
+    # the mean of the bin's pixels: their exact integer sums (a dot product with the bin's
+    # flags) over their count, which is what ``border[keys == mode].mean(axis=0)`` gives
+    # (numpy sums integers exactly in float64) at a sixth of its cost
+    colour = ((keys == mode).astype(np.int64) @ border / counts[mode]).round().astype(np.uint8)
     return colour, counts[mode] >= share * keys.size
 
 
