@@ -127,10 +127,12 @@ def erase_outside(rgb: np.ndarray, box: WorkBox, colour: np.ndarray) -> np.ndarr
     """A copy of ``rgb`` painted in ``colour`` outside ``box``: a frame drawn round a
     figure is no content (no giant component holding every panel, no dark ink)."""
     x0, y0, x1, y1 = box
-    erased = np.empty_like(rgb)
-    erased[:] = colour
-    erased[y0:y1, x0:x1] = rgb[y0:y1, x0:x1]
-    return erased
+    height, width = rgb.shape[:2]
+    # the box's pixels with a constant border out to the figure's edges: ~0.06 ms for a
+    # 1100 x 700 figure, where filling a copy with the colour (a broadcast of three values
+    # over every pixel) and pasting the box back took ~3.8 ms
+    paint = tuple(int(c) for c in colour)
+    return cv2.copyMakeBorder(rgb[y0:y1, x0:x1], y0, height - y1, x0, width - x1, cv2.BORDER_CONSTANT, value=paint)
 
 
 def gray_of(colour: np.ndarray) -> int:
