@@ -175,3 +175,22 @@ def test_no_grey_look_off_a_white_page() -> None:
     image, _ = _titled_plots("#8c8c8c")
     canvas = build_canvas(255 - image, LayoutConfig())  # white plots on a black page
     assert find_grey_label_candidates(canvas, 40) == []
+
+
+def test_box_sums_of_stacked_box_sets_equal_each_sets_own() -> None:
+    """``_candidates`` sums several box sets of the same words in one call (``_stacked``,
+    ``_per_set``): the same sums as one call per set, boxes past the image edges included."""
+    import cv2
+
+    from panel2patch.layout.label_hits import _box_sums, _per_set, _stacked
+
+    rng = np.random.default_rng(8)
+    table = cv2.integral((rng.random((60, 90)) < 0.3).astype(np.uint8))
+    n = 40
+    sets = []
+    for _ in range(5):
+        x0, y0 = rng.integers(-10, 95, n), rng.integers(-10, 65, n)
+        sets.append((x0, y0, x0 + rng.integers(-3, 30, n), y0 + rng.integers(-3, 30, n)))
+    together = _per_set(_box_sums(table, *_stacked(sets), 90, 60), len(sets))
+    for box_set, sums in zip(sets, together):
+        assert np.array_equal(sums, _box_sums(table, *box_set, 90, 60))

@@ -117,3 +117,40 @@ def test_a_frame_blended_into_the_page_by_resampling_is_left_out_whole() -> None
     rgb = np.repeat(gray[:, :, None], 3, axis=2)
     page = find_page(rgb, gray, TOLERANCE)
     assert page.box == (4, 4, 796, 596) and page.colour.min() == 255
+
+
+def test_erasing_outside_a_box_equals_filling_a_copy_and_pasting_the_box() -> None:
+    """``erase_outside`` paints the border with ``copyMakeBorder``; it must give the array
+    the fill-and-paste formula it replaced gives, boxes at the edges and the whole figure
+    included."""
+    from panel2patch.layout.page import erase_outside
+
+    rng = np.random.default_rng(5)
+    rgb = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    colour = np.array([250, 3, 128], np.uint8)
+    for box in [(0, 0, 53, 37), (2, 3, 50, 35), (0, 5, 53, 36), (52, 36, 53, 37), (0, 0, 1, 1)]:
+        x0, y0, x1, y1 = box
+        expected = np.empty_like(rgb)
+        expected[:] = colour
+        expected[y0:y1, x0:x1] = rgb[y0:y1, x0:x1]
+        erased = erase_outside(rgb, box, colour)
+        assert erased.dtype == np.uint8 and erased.flags.c_contiguous
+        assert np.array_equal(erased, expected)
+
+
+def test_the_page_colour_is_the_mean_of_its_bin_as_numpy_gives_it() -> None:
+    """``estimate_background`` takes the bin's mean from exact integer sums; numpy's
+    ``mean(axis=0)`` over the bin's pixels gives the same colour."""
+    from panel2patch.layout.page import estimate_background
+
+    rng = np.random.default_rng(6)
+    for trial in range(50):
+        rgb = rng.integers(0, 256, (int(rng.integers(3, 40)), int(rng.integers(3, 40)), 3), dtype=np.uint8)
+        if trial % 2:
+            rgb[:, : rgb.shape[1] // 2] = rng.integers(200, 256, 3)
+        box = (0, 0, rgb.shape[1], rgb.shape[0])
+        colour, _ = estimate_background(rgb, box)
+        border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int32)
+        keys = (border[:, 0] >> 4) * 256 + (border[:, 1] >> 4) * 16 + (border[:, 2] >> 4)
+        mode = np.bincount(keys).argmax()
+        assert np.array_equal(colour, border[keys == mode].mean(axis=0).round().astype(np.uint8))
