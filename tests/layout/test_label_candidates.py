@@ -194,3 +194,16 @@ def test_box_sums_of_stacked_box_sets_equal_each_sets_own() -> None:
     together = _per_set(_box_sums(table, *_stacked(sets), 90, 60), len(sets))
     for box_set, sums in zip(sets, together):
         assert np.array_equal(sums, _box_sums(table, *box_set, 90, 60))
+
+
+def test_the_stable_order_of_coordinates_is_numpys() -> None:
+    """``_stable_order`` sorts fitting keys as 16-bit integers (radix): the same order as
+    ``np.argsort(kind="stable")``, ties included, and for keys that do not fit."""
+    from panel2patch.layout.label_hits import _stable_order
+
+    rng = np.random.default_rng(9)
+    for high in (4, 1100, 70_000):
+        keys = rng.integers(0, high, 2_000)
+        assert np.array_equal(_stable_order(keys), np.argsort(keys, kind="stable"))
+        centres = rng.integers(0, 1100, 500) + rng.integers(1, 9, 500) / 2
+        assert np.array_equal(_stable_order((2 * centres).astype(np.int64)), np.argsort(centres, kind="stable"))

