@@ -198,8 +198,8 @@ def _words(
     # a word starts at a glyph of label height with clear space above and to its left
     c = np.maximum(2, np.round(CLEARANCE * ph)).astype(np.int64)
     stray = STRAY_INK * ph * ph + 1
-    above, beside = _per_set(_box_sums(ink_sum, *_stacked([(px0 - c, py0 - c, px1 + c, py0), (px0 - c, py0, px0, py1)]),
-                                       width, height), 2)
+    margins = [(px0 - c, py0 - c, px1 + c, py0), (px0 - c, py0, px0, py1)]  # above, to the left
+    above, beside = _per_set(_box_sums(ink_sum, *_stacked(margins), width, height), len(margins))
     clear_top, clear_left = above <= stray, beside <= stray
     # each glyph's next glyph on its line: the first to its right within half a height
     i, j = _window_pairs(px0, px1 - 0.2 * ph, px1 + 0.5 * ph)
@@ -383,8 +383,9 @@ def _candidates(
         (x0 - room, y0, x0, y1),  # ... to the left
         (x0, y0, x1, y1),  # the word itself
     ]
-    top, left, right, bottom, room_top, room_left, inside = _per_set(ink(*_stacked(boxes)), len(boxes))
-    top, left, right, bottom, room_top, room_left = (s <= stray for s in (top, left, right, bottom, room_top, room_left))
+    sums = _per_set(ink(*_stacked(boxes)), len(boxes))
+    top, left, right, bottom, room_top, room_left = (s <= stray for s in sums[:6])
+    inside = sums[6]
     keep &= top & left & (right | bottom)
     # the clear margins must be flat (page or a quiet image corner), not texture
     near = np.maximum(1, np.round(0.15 * h)).astype(np.int64)
