@@ -13,7 +13,9 @@ Accuracy: ImageCLEF accuracy, mAP at IoU 0.5 and label accuracy (see
 test = kept aside) and on generated figures with exact truth (dev / test seeds).
 Speed: for every real figure, Pillow's decode (open + load + RGB) and the whole layout
 step (including label OCR) are timed side by side in one process; the table reports
-the median per-figure ratio and the ratio of the medians.
+the median per-figure ratio and the ratio of the medians. The layout step is timed as a
+run's workers run it, with one OpenCV thread; a second row times it with OpenCV's default
+pool (a thread per core), which spends more CPU on the step's many small operations.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
@@ -120,9 +123,23 @@ def score_synthetic(split: str, count: int, config: LayoutConfig | None, variant
     return {"all": score_figures(truth, preds)}
 
 
-def time_real(config: LayoutConfig | None = None, repeats: int = 5) -> dict:
+def time_real(config: LayoutConfig | None = None, repeats: int = 5, opencv_threads: int | None = 1) -> dict:
     """Decode and layout side by side for every real figure: best of ``repeats`` each,
-    wall-clock and CPU time of this process (CPU time is less disturbed by other load)."""
+    wall-clock and CPU time of this process (CPU time is less disturbed by other load).
+
+    ``opencv_threads``: OpenCV's threads while timing; 1 as in every worker of a run
+    (``executors.base.one_opencv_thread``: the default run is a pool of one-thread workers),
+    None for OpenCV's default pool (a thread per core). Decoding is one thread either way."""
+    previous = cv2.getNumThreads()
+    if opencv_threads is not None:
+        cv2.setNumThreads(opencv_threads)
+    try:
+        return _time_real(config, repeats)
+    finally:
+        cv2.setNumThreads(previous)
+
+
+def _time_real(config: LayoutConfig | None, repeats: int) -> dict:
     backend = get_backend("classical", config)
     backend.parse(Image.new("RGB", (64, 64), "white"))  # load the OCR engine outside the timing
     rows = []
@@ -242,12 +259,14 @@ def main(argv: list[str] | None = None) -> None:
         print("| configuration | figures | median decode | median layout (wall / CPU) "
               "| median per-figure ratio (wall / CPU) | ratio of medians | p90 layout |")
         print("|---|---|---|---|---|---|---|")
-        for name, config in (("default (OCR, 1 thread)", None),
-                             ("OCR with 2 threads", LayoutConfig(ocr_threads=2)),
-                             ("OCR on onnxruntime", LayoutConfig(ocr_runtime="onnxruntime")),
-                             ("no OCR (gutters only)", LayoutConfig(label_reader="none"))):
+        pool = f"OpenCV's default pool ({cv2.getNumThreads()} threads), OCR 1 thread"
+        for name, config, threads in (("default: as in a run's workers (OCR and OpenCV 1 thread)", None, 1),
+                                      (pool, LayoutConfig(), None),
+                                      ("OCR with 2 threads", LayoutConfig(ocr_threads=2), 1),
+                                      ("OCR on onnxruntime", LayoutConfig(ocr_runtime="onnxruntime"), 1),
+                                      ("no OCR (gutters only)", LayoutConfig(label_reader="none"), 1)):
             for round_ in range(args.rounds if config is None else 1):
-                t = time_real(config)
+                t = time_real(config, opencv_threads=threads)
                 label = f"{name}, round {round_ + 1}" if config is None and args.rounds > 1 else name
                 print(
                     f"| {label} | {t['figures']} | {t['decode_ms']:.1f} ms | {t['layout_ms']:.1f} / {t['cpu_layout_ms']:.1f} ms"
