@@ -6,7 +6,12 @@ import pytest
 from PIL import ImageDraw
 
 from panel2patch.layout import parse_layout
-from panel2patch.layout.label_spots import expected_spots, first_label_spots
+from panel2patch.layout.label_spots import (
+    expected_spots,
+    first_label_spots,
+    lattice_spots,
+    lattice_spots_after_last,
+)
 from panel2patch.layout.label_text import Chosen, Reading, choose_sequence, partial_letters
 
 from .fakes import grid_figure
@@ -154,3 +159,57 @@ def test_roman_numerals_are_continued_at_the_spots_of_those_read() -> None:
     style, hits = backend._find_labels(rgb, canvas, PIECES)
     assert looked_at == [_spot_in(3), _spot_in(4), _spot_in(5)]
     assert style == "roman" and [h.text for h in hits] == numerals
+
+
+def _on_grid(index: int, cell: int, columns: int = 3, jitter: int = 0) -> Chosen:
+    """Label ``index`` at ``cell`` (row-major) of a grid of 200 x 150 work-pixel panels."""
+    r, c = divmod(cell, columns)
+    x0, y0 = 8 + 200 * c + jitter, 6 + 150 * r
+    return Chosen(Reading((x0, y0, x0 + 14, y0 + 16), "ABCDEFGHI"[index], 0.9), index, "ABCDEFGHI"[index])
+
+
+def test_missing_letters_lie_in_the_empty_cells_of_the_labels_grid() -> None:
+    # A B _ / D _ F read on a 2 x 3 grid (no gutter piece to place them): C and E sit in
+    # the two empty cells, at the row's top and the column's left edge
+    chosen = [_on_grid(0, 0), _on_grid(1, 1, jitter=2), _on_grid(3, 3, jitter=2), _on_grid(5, 5, jitter=-1)]
+    spots = lattice_spots(chosen)
+    assert sorted(spots) == [2, 4]
+    assert spots[2][:2] == (407, 6) and spots[4][:2] == (210, 156)  # column 0 at 9, 1 at 210, 2 at 407
+    assert spots[4][2] - spots[4][0] == 14 and spots[4][3] - spots[4][1] == 16
+
+
+def test_no_grid_spots_where_the_empty_cells_do_not_match_the_missing_letters() -> None:
+    # A, B, then E in the next row's first cell: two letters missing, no cell between
+    assert lattice_spots([_on_grid(0, 0), _on_grid(1, 1), _on_grid(4, 3)]) == {}
+    # labels out of reading order, or two in one cell: no grid
+    assert lattice_spots([_on_grid(0, 1), _on_grid(1, 0), _on_grid(3, 3)]) == {}
+    assert lattice_spots([_on_grid(0, 0), _on_grid(2, 0, jitter=3), _on_grid(3, 4)]) == {}
+    # two labels always make a grid: not enough
+    assert lattice_spots([_on_grid(0, 0), _on_grid(2, 2)]) == {}
+
+
+def test_cells_after_the_last_label_are_read_only_on_a_grid_that_places_the_holes() -> None:
+    # A _ C / D E _: the grid knows the columns of the labels read only, F's cell is after E
+    chosen = [_on_grid(0, 0), _on_grid(2, 2), _on_grid(3, 3), _on_grid(4, 4)]
+    assert lattice_spots(chosen) == {1: (208, 6, 222, 22)}
+    assert lattice_spots_after_last(chosen) == [(408, 156, 422, 172)]
+    assert lattice_spots_after_last([_on_grid(0, 0), _on_grid(1, 1), _on_grid(4, 3)]) == []
+
+
+def test_a_touching_grid_label_drawn_over_a_curve_gets_its_panel() -> None:
+    """Nine touching plots labelled inside; E is crossed by a red curve, so it offers no
+    candidate. The labels read sit on a 3 x 3 grid with one empty cell between D and F:
+    E is read (or placed) there and its panel is cut out (before: D and E one panel)."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from tests.layout.fakes import font
+
+    from panel2patch.layout.scoring import imageclef_accuracy
+
+    fig = grid_figure(3, 3, ["plot"], labels=list("ABCD") + [None] + list("FGHI"), gap=0, label_position="inside")
+    draw = ImageDraw.Draw(fig.image)
+    x0, y0 = fig.boxes[4][:2]
+    draw.text((x0 + 6, y0 + 5), "E", fill="black", font=font(18))
+    draw.line([(x0 + 2, y0 + 14), (x0 + 60, y0 + 14)], fill=(200, 30, 30), width=2)
+    layout = parse_layout(fig.image)
+    assert layout.labels == list("ABCDEFGHI")
+    assert imageclef_accuracy(fig.boxes, [p.bbox for p in layout.panels]) == 1.0

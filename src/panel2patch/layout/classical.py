@@ -31,9 +31,16 @@ from panel2patch.layout.label_hits import (
     has_thin_type,
 )
 from panel2patch.layout.label_reader import LabelReader, get_label_reader
-from panel2patch.layout.label_repair import name_the_unlabelled, prefer_gutter_split, repair_missing_labels
+from panel2patch.layout.label_repair import label_text, name_the_unlabelled, prefer_gutter_split, repair_missing_labels
 from panel2patch.layout.label_split import split_labeled
-from panel2patch.layout.label_spots import at_corner, expected_spots, first_label_spots, widened
+from panel2patch.layout.label_spots import (
+    at_corner,
+    expected_spots,
+    first_label_spots,
+    lattice_spots,
+    lattice_spots_after_last,
+    widened,
+)
 from panel2patch.layout.label_text import (
     Chosen,
     LOOK_ALIKE,
@@ -72,6 +79,7 @@ CORNER_READS = 4  # candidates below the limit read because they sit at a gutter
 CORNER_DEPTH = 4  # ... looked for among this many times the limit of best-ranked candidates
 CORNER_FIRST_ROUND = 2  # ... of which the first round reads this many
 TRAILING_READS = 2  # ... and those in line with the labels read, for letters after the last
+INFERRED_CONFIDENCE = 0.5  # score of a label placed by the labels' grid, not read
 
 
 class ClassicalBackend:
@@ -178,12 +186,18 @@ class ClassicalBackend:
             style, chosen = choose_sequence(readings)
         # the holes of a sequence found by either look are filled alike
         holes = missing_indices(chosen)
+        inferred: list[LabelHit] = []
         if style in ("upper", "lower") and (holes or _unlabelled(piece_boxes, chosen)):
             # where the labels read share one placement, pieces without a label are read
-            # at that spot; otherwise the next-ranked candidates of the labels' size are
-            # read, only for holes (reading more for unlabelled pieces cost 10% more OCR
-            # for 4 of 1021 synthetic dev labels, none on the real dev figures)
+            # at that spot, and holes where the labels' grid puts them; otherwise the
+            # next-ranked candidates of the labels' size are read, only for holes (reading
+            # more for unlabelled pieces cost 10% more OCR for 4 of 1021 synthetic dev
+            # labels, none on the real dev figures); holes still open on the grid are
+            # placed there unread
             spots = expected_spots(chosen, piece_boxes, after_last=not holes)
+            after_grid = lattice_spots_after_last(chosen) if holes else []
+            if holes:
+                spots = _with_grid_spots(chosen, after_grid, spots)
             extra = self._read_spots(rgb, canvas, spots) if spots else []
             left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
             hole_reserve = [] if spots or not holes else _at_label_size(reserve, chosen)
@@ -204,13 +218,17 @@ class ClassicalBackend:
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
             if grid_boxes:
                 chosen = _extend_along_the_grid(chosen, [r for r in extra if r.box in grid_boxes], style)
+            if after_grid:
+                chosen = _extend_along_the_grid(chosen, [r for r in extra if r.box in after_grid], style)
+            if missing_indices(chosen):
+                inferred = _inferred_on_the_lattice(chosen, style)
         elif style in ("roman", "digit") and _unlabelled(piece_boxes, chosen):
             spots = expected_spots(chosen, piece_boxes, after_last=not holes)
             more_style, more = choose_sequence(readings + self._read_spots(rgb, canvas, spots)) if spots else (None, [])
             if more_style == style and len(more) > len(chosen):
                 chosen = more
         hits = [LabelHit(c.reading.box, c.text, c.index, c.reading.confidence) for c in chosen]
-        return style, hits
+        return style, sorted(hits + inferred, key=lambda h: h.index)
 
     def _read_in_rounds(
         self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate], pieces: int,
@@ -381,6 +399,26 @@ def _aligned(candidates: list[LabelCandidate], chosen: list[Chosen]) -> list[Lab
     first = [c for c in free if in_line(c, taken)]
     second = [c for c in free if c not in first and in_line(c, [c.box for c in first])]
     return first + second
+
+
+def _with_grid_spots(chosen: list[Chosen], after_grid: list[WorkBox], spots: list[WorkBox]) -> list[WorkBox]:
+    """The spots of the labels' own grid (``lattice_spots``: the holes, then ``after_grid``,
+    the cells after the last label), then the pieces' ``spots`` that overlap none of them.
+    The grid places missing labels where the pieces cannot: touching or ruled panels,
+    which the gutters cut into few pieces, or wrong ones."""
+    grid = [*lattice_spots(chosen).values(), *after_grid]
+    return grid + [spot for spot in spots if not any(intersects(spot, cell) for cell in grid)]
+
+
+def _inferred_on_the_lattice(chosen: list[Chosen], style: str) -> list[LabelHit]:
+    """The letters still missing from the sequence, where the labels read place them on
+    their grid (``lattice_spots``): unread (a label drawn over a busy picture), they still
+    tell the label split where a panel starts."""
+    return [
+        LabelHit(spot, text, index, INFERRED_CONFIDENCE, inferred=True)
+        for index, spot in lattice_spots(chosen).items()
+        if (text := label_text(index, style)) is not None
+    ]
 
 
 def _cased(chosen: Chosen, style: str) -> Chosen:

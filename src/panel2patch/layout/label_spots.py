@@ -6,12 +6,19 @@ a piece without a label is looked at there, whether or not a candidate was found
 that spot (a label drawn on a busy picture has no clear margin, so the candidate
 search never offers it). Only one crop per such piece is read, and a read is kept only
 where it continues the sequence (see ``classical``).
+
+Where the gutters cut few pieces, or wrong ones (touching or ruled panels), the labels
+read still show the figure's grid: their top edges gather in rows and their left edges in
+columns. A letter missing between two labels read lies in the empty cell between them
+(``lattice_spots``); read there, or placed there unread, it gives the label split the
+panel's corner.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from panel2patch.layout.geometry import containing
 from panel2patch.layout.gutters import WorkBox
@@ -23,6 +30,9 @@ MAX_SPOTS = 12  # pieces looked at per figure
 # many label heights inside, both ways
 CORNER_REACH = 1.5
 SPOT_MARGIN = 0.25  # the crop read is widened by this many label heights on each side
+# labels of one row (column) of a grid: top (left) edges within this many label heights
+LATTICE_TOLERANCE = 1.0
+LATTICE_LABELS = 3  # labels read that make a grid (any two would)
 
 
 def expected_spots(
@@ -78,6 +88,94 @@ def first_label_spots(
         return None, []
     offset = (box[0] - piece[0], box[1] - piece[1])
     return firsts[0], _spots_at(boxes, {first}, offset, (box[2] - box[0], box[3] - box[1]))
+
+
+@dataclass(frozen=True)
+class _Lattice:
+    """The grid the labels read sit on: its row tops and column lefts, the label size, and
+    each label's cell (row-major number) by sequence index."""
+
+    rows: list[float]
+    columns: list[float]
+    size: tuple[float, float]
+    cells: list[tuple[int, int]]  # (index, cell), by index
+
+    def spot(self, cell: int) -> WorkBox:
+        x, y = self.columns[cell % len(self.columns)], self.rows[cell // len(self.columns)]
+        width, height = self.size
+        return (round(x), round(y), round(x + width), round(y + height))
+
+
+def _lattice(chosen: Sequence[Chosen]) -> _Lattice | None:
+    """The labels' grid: rows and columns of label edges agreeing within
+    ``LATTICE_TOLERANCE`` label heights, the labels running through its cells in reading
+    order (rows, left to right), one per cell; None when they do not, or fewer than
+    ``LATTICE_LABELS`` were read."""
+    if len(chosen) < LATTICE_LABELS:
+        return None
+    height = statistics.median(c.reading.box[3] - c.reading.box[1] for c in chosen)
+    width = statistics.median(c.reading.box[2] - c.reading.box[0] for c in chosen)
+    rows = _lattice_lines([c.reading.box[1] for c in chosen], LATTICE_TOLERANCE * height)
+    columns = _lattice_lines([c.reading.box[0] for c in chosen], LATTICE_TOLERANCE * height)
+    cells = sorted(
+        (c.index, _nearest(rows, c.reading.box[1]) * len(columns) + _nearest(columns, c.reading.box[0]))
+        for c in chosen
+    )
+    if any(b[1] <= a[1] for a, b in zip(cells, cells[1:])):
+        return None  # two labels in one cell, or out of reading order: no grid
+    return _Lattice(rows, columns, (width, height), cells)
+
+
+def lattice_spots(chosen: Sequence[Chosen]) -> dict[int, WorkBox]:
+    """The label box expected for each letter missing from the sequence (by index), where
+    the labels read sit on a grid (``_lattice``) and the cells left empty between two
+    labels read (or before the first) are exactly as many as the letters missing there;
+    {} where they are not. For figures the gutters do not cut (touching or ruled panels),
+    whose pieces give no spots: a label drawn over its picture offers no candidate, but
+    it sits where its row and its column put it."""
+    lattice = _lattice(chosen)
+    holes = _hole_cells(lattice) if lattice is not None else None
+    return {index: lattice.spot(cell) for index, cell in holes.items()} if holes else {}
+
+
+def lattice_spots_after_last(chosen: Sequence[Chosen]) -> list[WorkBox]:
+    """The cells of the labels' grid after the last label read, where that grid places
+    every missing letter (``lattice_spots``): letters past the last one are read there, and
+    kept only when they continue the sequence."""
+    lattice = _lattice(chosen)
+    if lattice is None or _hole_cells(lattice) is None:
+        return []
+    last = lattice.cells[-1][1]
+    return [lattice.spot(k) for k in range(last + 1, len(lattice.rows) * len(lattice.columns))][:MAX_SPOTS]
+
+
+def _hole_cells(lattice: _Lattice) -> dict[int, int] | None:
+    """The cell of each missing index: the empty cells between two labels read (or before
+    the first), when they are exactly as many as the indices missing there; None when
+    they are not anywhere, or the holes are more than MAX_SPOTS."""
+    out: dict[int, int] = {}
+    for (index, cell), (next_index, next_cell) in zip([(-1, -1), *lattice.cells], lattice.cells):
+        empty = range(cell + 1, next_cell)
+        if len(empty) != next_index - index - 1:
+            return None
+        out.update(zip(range(index + 1, next_index), empty))
+    return out if len(out) <= MAX_SPOTS else None
+
+
+def _lattice_lines(values: list[int], tolerance: float) -> list[float]:
+    """The grid lines that ``values`` (label edges) gather on, ascending: runs of values
+    each within ``tolerance`` of the one before, at their median."""
+    runs: list[list[int]] = []
+    for value in sorted(values):
+        if runs and value - runs[-1][-1] <= tolerance:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return [statistics.median(run) for run in runs]
+
+
+def _nearest(lines: list[float], value: int) -> int:
+    return min(range(len(lines)), key=lambda k: abs(lines[k] - value))
 
 
 def at_corner(box: WorkBox, piece: WorkBox) -> bool:
