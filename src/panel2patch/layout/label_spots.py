@@ -31,7 +31,10 @@ MAX_SPOTS = 12  # pieces looked at per figure
 CORNER_REACH = 1.5
 SPOT_MARGIN = 0.25  # the crop read is widened by this many label heights on each side
 # labels of one row (column) of a grid: top (left) edges within this many label heights
-LATTICE_TOLERANCE = 1.0
+# (chained: each edge within this of the one before). Panels kept at their aspect are
+# centred in their cells, so the labels above them of one column start ~1.1 heights apart
+# (1.0 split such a column); rows and columns of panels lie many label heights apart.
+LATTICE_TOLERANCE = 1.5
 LATTICE_LABELS = 3  # labels read that make a grid (any two would)
 
 
