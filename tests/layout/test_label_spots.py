@@ -213,3 +213,35 @@ def test_a_touching_grid_label_drawn_over_a_curve_gets_its_panel() -> None:
     layout = parse_layout(fig.image)
     assert layout.labels == list("ABCDEFGHI")
     assert imageclef_accuracy(fig.boxes, [p.bbox for p in layout.panels]) == 1.0
+
+
+def test_letters_of_the_second_look_show_where_the_others_sit(monkeypatch) -> None:
+    """The first look reads only C and F (too few to place anything); the thin-stroke look
+    adds E. C, E and F sit at one inset in their pieces: the other pieces are read there
+    (before, the second look's letters went to the sequence choice only, and a strip of
+    six labelled panels came out with no label)."""
+    import numpy as np
+
+    import panel2patch.layout.classical as classical
+    from panel2patch.layout.canvas import build_canvas
+    from panel2patch.layout.config import LayoutConfig
+    from panel2patch.layout.label_hits import LabelCandidate
+
+    rgb = np.full((340, 650, 3), 255, np.uint8)
+    canvas = build_canvas(rgb, LayoutConfig())
+    first = [_label(2, 2).reading, _label(5, 5).reading]
+    thin = LabelCandidate(_label(4, 4).reading.box, True, 1, 1.0)
+    backend = classical.ClassicalBackend(LayoutConfig())
+    backend._read_in_rounds = lambda *args: (None, [], first)
+    monkeypatch.setattr(classical, "_second_look", lambda *args: ([thin], []))
+    backend._read = lambda rgb, canvas, candidates: [Reading(c.box, "E", 0.9) for c in candidates]
+    looked_at = []
+
+    def read_spots(rgb, canvas, spots):
+        looked_at.extend(spots)
+        return [Reading(s, "ABD"[k], 0.9) for k, s in enumerate(spots)]
+
+    backend._read_spots = read_spots
+    style, hits = backend._find_labels(rgb, canvas, PIECES)
+    assert looked_at == [_spot_in(0), _spot_in(1), _spot_in(3)]
+    assert style == "upper" and [h.text for h in hits] == list("ABCDEF")

@@ -164,10 +164,10 @@ class ClassicalBackend:
         corner = _at_piece_corners(ranked[limit:], piece_boxes)[:CORNER_READS]
         candidates += corner
         style, chosen, readings = self._read_in_rounds(rgb, canvas, candidates, pieces, corner[:CORNER_FIRST_ROUND])
-        if style is None and (spots := expected_spots(partial_letters(readings), piece_boxes)):
+        at_letters = self._read_where_letters_sit(rgb, canvas, readings, piece_boxes) if style is None else None
+        if at_letters:
             # too many letters missed for a sequence: read the rest where those read sit
-            readings = readings + self._read_spots(rgb, canvas, spots)
-            style, chosen = choose_sequence(readings)
+            style, chosen, readings = at_letters
         elif style is None:
             first, spots = first_label_spots(readings, piece_boxes)
             if spots:
@@ -184,6 +184,10 @@ class ClassicalBackend:
             more = [r for r in more if r.box not in grey_boxes or not any(ch.isdigit() for ch in r.text)]
             readings = readings + more
             style, chosen = choose_sequence(readings)
+            if style is None and not at_letters:
+                # the second look's letters with the first's may show where labels sit
+                style, chosen, readings = self._read_where_letters_sit(rgb, canvas, readings, piece_boxes) or (
+                    style, chosen, readings)
         # the holes of a sequence found by either look are filled alike
         holes = missing_indices(chosen)
         inferred: list[LabelHit] = []
@@ -262,6 +266,18 @@ class ClassicalBackend:
     def _read(self, rgb: np.ndarray, canvas: Canvas, candidates: list[LabelCandidate]) -> list[Reading]:
         texts = self.reader.read([_label_crop(rgb, canvas, c) for c in candidates])
         return [Reading(c.box, text, conf) for c, (text, conf) in zip(candidates, texts) if text]
+
+    def _read_where_letters_sit(
+        self, rgb: np.ndarray, canvas: Canvas, readings: list[Reading], piece_boxes: list[WorkBox]
+    ) -> tuple[str | None, list[Chosen], list[Reading]] | None:
+        """(style, chosen labels, every reading) after reading the pieces without a letter
+        where the letters read sit in theirs (``partial_letters``: too few for a sequence,
+        enough to show the placement); None when they show none."""
+        spots = expected_spots(partial_letters(readings), piece_boxes)
+        if not spots:
+            return None
+        readings = readings + self._read_spots(rgb, canvas, spots)
+        return *choose_sequence(readings), readings
 
     def _read_spots(self, rgb: np.ndarray, canvas: Canvas, spots: list[WorkBox]) -> list[Reading]:
         """Read where labels are expected (``label_spots``); light type on a dark spot."""
