@@ -186,8 +186,9 @@ class ClassicalBackend:
             style, chosen = choose_sequence(readings)
             if style is None and not at_letters:
                 # the second look's letters with the first's may show where labels sit
-                style, chosen, readings = self._read_where_letters_sit(rgb, canvas, readings, piece_boxes) or (
-                    style, chosen, readings)
+                at_letters = self._read_where_letters_sit(rgb, canvas, readings, piece_boxes)
+                if at_letters:
+                    style, chosen, readings = at_letters
         # the holes of a sequence found by either look are filled alike
         holes = missing_indices(chosen)
         inferred: list[LabelHit] = []
@@ -199,8 +200,9 @@ class ClassicalBackend:
             # labels, none on the real dev figures); holes still open on the grid are
             # placed there unread
             spots = expected_spots(chosen, piece_boxes, after_last=not holes)
-            after_grid = lattice_spots_after_last(chosen) if holes else []
+            after_grid: list[WorkBox] = []
             if holes:
+                after_grid = lattice_spots_after_last(chosen)
                 spots = _with_grid_spots(chosen, after_grid, spots)
             extra = self._read_spots(rgb, canvas, spots) if spots else []
             left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
