@@ -66,7 +66,7 @@ class LabelHit:
     text: str  # normalised ("A", "b", "ii", "3")
     index: int  # 0-based position in its sequence (A -> 0, ii -> 1)
     confidence: float
-    inferred: bool = False  # not read: implied by a hole in the sequence (box is a point)
+    inferred: bool = False  # not read: implied by a hole in the sequence (box: a point, or the labels' grid cell)
 
     @property
     def height(self) -> int:
