@@ -150,3 +150,43 @@ def test_small_rings_round_diffraction_spots(shared_data):
     h = [m for m in found if m.type == "circle" and m.panel == 1]
     assert len(g) == 6 and {m.color for m in g} == {"red", "blue"}, [(m.color, m.bbox) for m in found]
     assert len(h) == 4 and {m.color for m in h} == {"blue"}, [(m.color, m.bbox) for m in found]
+
+
+CT_SLICE = "classification/medpix_ct_mr/images/MPX1604_synpic53489.png"
+
+
+def _ct_crop(shared_data) -> Image.Image:
+    """The crop of a CT slice that synthetic dev-0169 drew on, enlarged as the benchmark does."""
+    panel = decode_image_file(shared_data / CT_SLICE).convert("RGB")
+    return panel.crop((18, 25, 231, 192)).resize((300, 235), Image.Resampling.LANCZOS)
+
+
+@pytest.mark.parametrize("dash,gap,phase", [(6.82, 6.47, 1.41), (4.0, 5.0, 0.3)])
+def test_dashed_circle_broken_into_specks_on_a_ct_slice(shared_data, dash, gap, phase):
+    """A white dashed ellipse of one-pixel dashes on a CT slice (synthetic dev-0169, the
+    first case): each dash keeps a speck or two of ink, too few and too unlike for the dash
+    tests, and no bridge spans gaps as long as the dashes. The specks still lie on one
+    ellipse, clear inside and out (``perimeter_outlines``)."""
+    canvas = drawing.Canvas(_ct_crop(shared_data))
+    true = drawing.dashed_ellipse(canvas, (43.49, 47.78, 128.86, 102.96), "white", 1.0, dash=dash, gap=gap,
+                                  phase=phase)
+    _assert_outline(find_markers(canvas.finish(), [(0, 0, 300, 235)]), true)
+
+
+@pytest.mark.parametrize("color,quality,box", [("magenta", 65, (150.0, 60.0, 215.0, 140.0)),
+                                               ("cyan", 70, (170.0, 120.0, 250.0, 200.0)),
+                                               ("yellow", 75, (60.0, 130.0, 130.0, 200.0))])
+def test_thin_ring_broken_by_jpeg_on_a_ct_slice(shared_data, color, quality, box):
+    """A one-pixel coloured ring after JPEG: 4:2:0 blurs its colour into the grey ground, so
+    its ink is a dozen arcs and specks and its faint stroke a ring open in places; read along
+    its fitted ellipse it is nearly whole."""
+    canvas = drawing.Canvas(_ct_crop(shared_data))
+    true = drawing.ellipse(canvas, box, color, 1.0)
+    _assert_outline(find_markers(jpeg(canvas.finish(), quality), [(0, 0, 300, 235)]), true)
+
+
+def _assert_outline(found, true) -> None:
+    x0, y0, x1, y1 = true.bbox
+    hits = [m for m in found if m.type == true.type and x0 <= (m.bbox[0] + m.bbox[2]) / 2 <= x1
+            and y0 <= (m.bbox[1] + m.bbox[3]) / 2 <= y1]
+    assert hits and hits[0].color == true.color, [(m.type, m.color, m.bbox, m.score) for m in found]

@@ -23,6 +23,17 @@ from panel2patch.markers.colors import CHROMATIC, MIN_CHROMA, class_map
 from panel2patch.markers.dash_rows import MIN_DASHES as _ROW_MIN_DASHES
 from panel2patch.markers.dash_rows import row_dashed_boxes
 from panel2patch.markers.imaging import border_pixels
+from panel2patch.markers.perimeters import (
+    ELLIPSE,
+    RECTANGLE,
+    Along,
+    Curve,
+    Support,
+    coverage_along,
+    distance_to,
+    perimeter_support,
+    trimmed_fit,
+)
 from panel2patch.markers.outlines import (
     OutlineFit,
     dash_support,
@@ -120,17 +131,7 @@ class Components:
 
     def __init__(self, mask: np.ndarray, work: np.ndarray) -> None:
         self.mask = mask
-        # Label only the mask's bounding rectangle: overlay colours are usually sparse.
-        x, y, w, h = cv2.boundingRect(mask)
-        self.labels = np.zeros(mask.shape, np.int32)
-        if w == 0 or h == 0:
-            self.count, self.stats = 1, np.zeros((1, 5), np.int32)
-        else:
-            self.count, labels, self.stats, _ = cv2.connectedComponentsWithStats(
-                np.ascontiguousarray(mask[y:y + h, x:x + w]), connectivity=8)
-            self.labels[y:y + h, x:x + w] = labels
-            self.stats[:, 0] += x
-            self.stats[:, 1] += y
+        self.count, self.labels, self.stats = label_in_bounds(mask)
         on = mask > 0
         owner = self.labels[on]
         area = np.maximum(self.stats[:, cv2.CC_STAT_AREA], 1).astype(np.float64)
@@ -141,6 +142,22 @@ class Components:
     def blob(self, label: int) -> Blob | None:
         x, y, w, h, _ = (int(v) for v in self.stats[label])
         return make_blob(self.labels[y:y + h, x:x + w] == label)
+
+
+def label_in_bounds(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """``cv2.connectedComponentsWithStats`` (8-connected) of a uint8 mask, labelling only its
+    bounding rectangle (overlay colours are usually sparse): (count, labels, stats), the
+    labels and stats in the mask's own coordinates."""
+    x, y, w, h = cv2.boundingRect(mask)
+    labels = np.zeros(mask.shape, np.int32)
+    if w == 0 or h == 0:
+        return 1, labels, np.zeros((1, 5), np.int32)
+    count, inner, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask[y:y + h, x:x + w]),
+                                                              connectivity=8)
+    labels[y:y + h, x:x + w] = inner
+    stats[:, 0] += x
+    stats[:, 1] += y
+    return count, labels, stats
 
 
 def _strong_ink(means: np.ndarray, color: str | None, faint: bool) -> np.ndarray:
@@ -1111,6 +1128,205 @@ def bracket_outlines(comps: Components, color: str | None, ctx: Context, washed:
 _BRACKET_MIN_ARM = 5
 _BRACKET_MAX_ARM = 0.3
 _BRACKET_SCORES = {3: 0.75, 4: 0.9}
+
+
+def perimeter_outlines(mask: np.ndarray, ink: np.ndarray, color: str | None, ctx: Context) -> list[Found]:
+    """Thin boxes and circles broken into specks and arcs (``perimeters``): pieces of
+    ``mask`` (every pixel of the colour: ink, faint stroke, ridges) grouped by a dilation
+    of two reaches, an ellipse and a rectangle fitted to each group, and the curve kept
+    when ink lies along most of it, the group on it and its colour rare inside and around
+    it (``_drawn_perimeter``). ``ink``: the colour's strong pixels, where dashes are read."""
+    short = min(mask.shape)
+    _count, labels, stats = label_in_bounds(mask)
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    # a piece of a line (or a speck): no more pixels than a stroke of the limit along its box's edges
+    thin = (area <= max(_PIECE_MIN_STROKE, _PIECE_STROKE * short) * 2 * (w + h)) & (np.maximum(w, h) <= 0.95 * short)
+    thin[0] = False
+    if not thin.any():
+        return []
+    pieces = thin[labels]
+    smallest = _PERIMETER_MIN_SIDE * ctx.outline_min
+    seen: set[tuple[int, int, int]] = set()
+    out: list[Found] = []
+    for reach in _PERIMETER_REACHES:
+        gap = max(3, round(reach * short))
+        for x0, y0, group in _perimeter_groups(_joined_pieces(pieces, gap), pieces, mask, smallest, ctx):
+            ys, xs = np.nonzero(group)
+            key = (x0 + int(xs.min()), y0 + int(ys.min()), len(xs))
+            if key in seen:
+                continue
+            seen.add(key)
+            crop = (slice(y0, y0 + group.shape[0]), slice(x0, x0 + group.shape[1]))
+            found = _drawn_perimeter(group, xs, ys, mask[crop] > 0, ink[crop] > 0, (x0, y0), smallest, color, ctx)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+# Pieces of a broken outline (``perimeter_outlines``): no thicker on average than this share
+# of the panel's shorter side (or this many pixels); grouped by dilations of these shares of
+# it (the wider one joins the specks of a sparse dashed circle; the narrower one keeps a
+# ring apart from content near it). An outline at least this many ``outline_min`` across
+# (smaller rings of pieces are letters and glyph parts); at most this many groups a reach.
+_PIECE_STROKE = 0.012
+_PIECE_MIN_STROKE = 5.0
+# The line read along the curve is at most this many pixels wide (its faint halo included),
+# or ``_PIECE_STROKE`` of the panel: JPEG and a shrink break thin lines; a bolder one stays
+# whole (and is read as one blob), and a ring of round specks 6 px wide is cells round a
+# lumen, not a dotted circle.
+_BROKEN_LINE_PX = 4.5
+_PERIMETER_REACHES = (0.03, 0.06)
+_PERIMETER_MIN_SIDE = 2.0
+_MAX_PERIMETER_GROUPS = 40
+
+
+def _joined_pieces(pieces: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of ``pieces`` joined by a dilation ``gap`` (>= 3) wide: (labels at half
+    resolution, stats in full pixels). The dilation is wider than the subsampling step, so
+    halving loses no join; labelling a quarter of the pixels is the saving."""
+    joined = cv2.dilate(pieces.astype(np.uint8), np.ones((gap, gap), np.uint8))[::2, ::2]
+    _count, labels, stats = label_in_bounds(np.ascontiguousarray(joined))
+    stats[:, :4] *= 2
+    return labels, stats
+
+
+def _perimeter_groups(groups: tuple[np.ndarray, np.ndarray], pieces: np.ndarray, mask: np.ndarray, smallest: float,
+                      ctx: Context):
+    """(x0, y0, bool crop of the group's pieces) of each group (``_joined_pieces``) of
+    outline size with a clear middle (``mask``: every pixel of the colour), the largest
+    ``_MAX_PERIMETER_GROUPS``."""
+    labels, stats = groups
+    height, width = pieces.shape
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    framed = (w > ctx.max_outline_fraction * width) & (h > ctx.max_outline_fraction * height)
+    sized = np.flatnonzero((np.minimum(w, h) >= smallest) & ~framed)
+    sized = sized[sized > 0]
+    for label in sized[np.argsort(-stats[sized, cv2.CC_STAT_AREA])][:_MAX_PERIMETER_GROUPS]:
+        x, y, bw, bh = (int(v) for v in stats[label, :4])
+        x0, y0 = max(0, x - _GROUP_PAD), max(0, y - _GROUP_PAD)
+        x1, y1 = min(width, x + bw + _GROUP_PAD), min(height, y + bh + _GROUP_PAD)
+        if not _clear_centre(mask, (x, y, bw, bh)):
+            continue
+        group = pieces[y0:y1, x0:x1] & (labels[np.ix_(np.arange(y0, y1) // 2, np.arange(x0, x1) // 2)] == label)
+        if int(group.sum()) >= 2 * smallest:
+            yield x0, y0, group
+
+
+_GROUP_PAD = 3
+# The middle half (each way) of a group's box lies inside any outline fitted to it; the
+# outline's colour covers at most ``_PERIMETER_INSIDE`` of its inside, so at most about
+# three times that of the middle (a cheap test before any fit).
+_CENTRE_MAX = 0.1
+
+
+def _clear_centre(mask: np.ndarray, rect: tuple[int, int, int, int]) -> bool:
+    """Little of ``mask`` in the middle half of ``rect`` (x, y, w, h) each way."""
+    x, y, w, h = rect
+    centre = mask[y + h // 4:y + h - h // 4, x + w // 4:x + w - w // 4]
+    return centre.size > 0 and float(centre.mean()) <= _CENTRE_MAX
+
+
+def _drawn_perimeter(group: np.ndarray, xs: np.ndarray, ys: np.ndarray, layer: np.ndarray, ink: np.ndarray,
+                     origin: tuple[int, int], smallest: float, color: str | None, ctx: Context) -> Found | None:
+    """The better of an ellipse and a rectangle fitted to a group of pieces, if either is a
+    drawn outline (``_perimeter_passes``), as a detection in panel coordinates."""
+    best: tuple[str, Curve, Along, Support] | None = None
+    away = distance_to(group)
+    for kind in (ELLIPSE, RECTANGLE):
+        curve = trimmed_fit(kind, xs, ys, _PERIMETER_TOLERANCE)
+        if curve is None or min(curve[1]) < smallest or max(curve[1]) > _PERIMETER_ASPECT * min(curve[1]):
+            continue
+        along = coverage_along(kind, curve, away, _PERIMETER_TOLERANCE)
+        if not _covered(along):
+            continue
+        support = perimeter_support(group, layer, ink, along, away, _PERIMETER_TOLERANCE)
+        wider = support.stroke / 2.0 + 1.0  # a bold line: judged within its own half-width
+        if wider > _PERIMETER_TOLERANCE:
+            along = coverage_along(kind, curve, away, wider)
+            support = perimeter_support(group, layer, ink, along, away, wider)
+        thin_line = support.stroke <= max(_BROKEN_LINE_PX, _PIECE_STROKE * min(ctx.work.shape[:2]))
+        if thin_line and _drawn_along(support, min(curve[1])) and (best is None or along.cover > best[2].cover):
+            best = (kind, curve, along, support)
+    if best is None:
+        return None
+    kind, curve, along, support = best
+    bbox, interior = _curve_boxes(kind, curve, support.stroke, origin, ctx.work.shape[:2])
+    if is_frame(tuple(int(round(v)) for v in bbox), ctx, round_=kind == ELLIPSE):
+        return None
+    dashes = max(support.ink_runs, support.runs)  # JPEG bridges some gaps in one, breaks dashes in the other
+    dashed = dashes >= _PERIMETER_DASHES and dashes >= _PERIMETER_DASH_RATE * len(along.points)
+    if kind == ELLIPSE:
+        kind_name = CIRCLE
+    else:
+        kind_name = DASHED_BOX if dashed else BOX
+    score = _PERIMETER_SCORE[0] + (_PERIMETER_SCORE[1] - _PERIMETER_SCORE[0]) * min(
+        1.0, (along.cover - _PERIMETER_COVER) / (1.0 - _PERIMETER_COVER))
+    return Found(kind_name, bbox, round(score, 3), color, None, None, "dashed" if dashed else "line", interior)
+
+
+# A drawn outline read along its perimeter (``perimeters.Support``), tuned on the synthetic
+# dev set: pieces within this many pixels of the curve count (or half the stroke and a pixel);
+# ink along this share of it at least (a dashed circle whose dashes broke into specks keeps
+# 0.45-0.75, a broken solid line 0.85-1), no gap longer than this share, this much on each
+# side or quarter; this share of the group's pixels on the curve; the colour at most these
+# shares inside it and just outside it; the line's centre off the curve by at most this std
+# (pixels, or this share of the stroke; a bone's or a cell's rim wavers by 0.85-1 px); the
+# curve at most this elongated, its line at most this share of it wide (drawn outlines: 0.1
+# at most; a loose ring of fluorescent dots 0.3).
+_PERIMETER_TOLERANCE = 2.0
+_PERIMETER_COVER = 0.45
+_PERIMETER_GAP = 0.15
+_PERIMETER_SIDE = 0.3
+_PERIMETER_ON_CURVE = 0.8
+_PERIMETER_INSIDE = 0.03
+_PERIMETER_OUTSIDE = 0.05
+_PERIMETER_WOBBLE = 0.8
+_PERIMETER_WOBBLE_STROKE = 0.25
+_PERIMETER_ASPECT = 2.5
+_PERIMETER_STROKE = 0.15
+# Dashed: at least this many runs of ink along the curve (strong ink, or any pixel of the
+# colour right on it), at least this many per sample (pixel): a broken solid line has a few
+# long runs (3-8 on the synthetic dev set, 0.027 a pixel at most), dashes 12-42 (0.04 up).
+_PERIMETER_DASHES = 8
+_PERIMETER_DASH_RATE = 0.035
+# Scores from the least cover to full cover: under the outlines read as one blob, which win
+# where both are found.
+_PERIMETER_SCORE = (0.65, 0.8)
+
+
+def _covered(along: Along) -> bool:
+    """Ink along most of a fitted curve, in no long gap and on all four sides (the cheap
+    first test)."""
+    return (along.cover >= _PERIMETER_COVER and along.longest_gap <= _PERIMETER_GAP
+            and along.weakest_side >= _PERIMETER_SIDE)
+
+
+def _drawn_along(support: Support, side: float) -> bool:
+    """What lies along a covered curve, ``side`` across at its narrowest, is a drawn outline:
+    a thin line, the group on it, its colour rare inside and just outside it, its centre
+    keeping to it."""
+    return (support.stroke <= _PERIMETER_STROKE * side and support.on_curve >= _PERIMETER_ON_CURVE
+            and support.inside <= _PERIMETER_INSIDE and support.outside <= _PERIMETER_OUTSIDE
+            and support.wobble <= max(_PERIMETER_WOBBLE, _PERIMETER_WOBBLE_STROKE * support.stroke))
+
+
+def _curve_boxes(kind: str, curve: Curve, stroke: float, origin: tuple[int, int],
+                 shape: tuple[int, int]) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
+    """(outer box, interior box) of a fitted curve drawn ``stroke`` wide, in panel coordinates."""
+    (cx, cy), (w, h), angle = curve
+    if kind == ELLIPSE:
+        theta = math.radians(angle)
+        half_w = math.hypot(w / 2 * math.cos(theta), h / 2 * math.sin(theta))
+        half_h = math.hypot(w / 2 * math.sin(theta), h / 2 * math.cos(theta))
+    else:
+        corners = cv2.boxPoints(curve)
+        half_w, half_h = (corners.max(axis=0) - corners.min(axis=0)) / 2.0
+    cx, cy, half = cx + origin[0], cy + origin[1], stroke / 2.0
+    height, width = shape
+    bbox = (max(0.0, cx - half_w - half), max(0.0, cy - half_h - half),
+            min(float(width), cx + half_w + half + 1), min(float(height), cy + half_h + half + 1))
+    interior = (cx - half_w + half, cy - half_h + half, cx + half_w - half + 1, cy + half_h - half + 1)
+    return bbox, interior
 
 
 def _dash_groups(comps: Components, dash_ok: np.ndarray, sizes: np.ndarray, gap: int):
