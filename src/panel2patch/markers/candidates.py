@@ -1229,7 +1229,7 @@ def _clear_centre(mask: np.ndarray, rect: tuple[int, int, int, int]) -> bool:
 def _drawn_perimeter(group: np.ndarray, xs: np.ndarray, ys: np.ndarray, layer: np.ndarray, ink: np.ndarray,
                      origin: tuple[int, int], smallest: float, color: str | None, ctx: Context) -> Found | None:
     """The better of an ellipse and a rectangle fitted to a group of pieces, if either is a
-    drawn outline (``_perimeter_passes``), as a detection in panel coordinates."""
+    drawn outline (``_covered``, ``_drawn_along``), as a detection in panel coordinates."""
     best: tuple[str, Curve, Along, Support] | None = None
     away = distance_to(group)
     for kind in (ELLIPSE, RECTANGLE):
@@ -1244,8 +1244,8 @@ def _drawn_perimeter(group: np.ndarray, xs: np.ndarray, ys: np.ndarray, layer: n
         if wider > _PERIMETER_TOLERANCE:
             along = coverage_along(kind, curve, away, wider)
             support = perimeter_support(group, layer, ink, along, away, wider)
-        thin_line = support.stroke <= max(_BROKEN_LINE_PX, _PIECE_STROKE * min(ctx.work.shape[:2]))
-        if thin_line and _drawn_along(support, min(curve[1])) and (best is None or along.cover > best[2].cover):
+        broken_line = max(_BROKEN_LINE_PX, _PIECE_STROKE * min(ctx.work.shape[:2]))
+        if _drawn_along(support, min(curve[1]), broken_line) and (best is None or along.cover > best[2].cover):
             best = (kind, curve, along, support)
     if best is None:
         return None
@@ -1301,11 +1301,11 @@ def _covered(along: Along) -> bool:
             and along.weakest_side >= _PERIMETER_SIDE)
 
 
-def _drawn_along(support: Support, side: float) -> bool:
+def _drawn_along(support: Support, side: float, broken_line: float) -> bool:
     """What lies along a covered curve, ``side`` across at its narrowest, is a drawn outline:
-    a thin line, the group on it, its colour rare inside and just outside it, its centre
-    keeping to it."""
-    return (support.stroke <= _PERIMETER_STROKE * side and support.on_curve >= _PERIMETER_ON_CURVE
+    a line thin for the curve and no wider than ``broken_line`` (px), the group on it, its
+    colour rare inside and just outside it, its centre keeping to it."""
+    return (support.stroke <= min(_PERIMETER_STROKE * side, broken_line) and support.on_curve >= _PERIMETER_ON_CURVE
             and support.inside <= _PERIMETER_INSIDE and support.outside <= _PERIMETER_OUTSIDE
             and support.wobble <= max(_PERIMETER_WOBBLE, _PERIMETER_WOBBLE_STROKE * support.stroke))
 

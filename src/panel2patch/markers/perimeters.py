@@ -134,7 +134,6 @@ def distance_to(mask: np.ndarray) -> np.ndarray:
 def coverage_along(kind: str, curve: Curve, away: np.ndarray, tolerance: float) -> Along:
     """How much of ``curve`` has a group pixel within ``tolerance``; ``away``: the distance
     from the group (``distance_to``) over the group's crop."""
-    height, width = away.shape
     points, sides = curve_points(kind, curve)
     covered = (_sampled(away, points) <= tolerance) & _in_crop(points, away.shape)
     return Along(points, sides, covered, float(covered.mean()), _longest_false_run(covered) / len(covered),
