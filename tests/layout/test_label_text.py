@@ -7,6 +7,7 @@ from panel2patch.layout.label_text import (
     missing_indices,
     parse_label,
     parse_part,
+    partial_letters,
 )
 
 
@@ -85,6 +86,18 @@ def test_case_of_look_alike_letters_follows_the_sequence() -> None:
 def test_a_missing_letter_is_reported() -> None:
     _, chosen = choose_sequence(_row(["A", "B", "D", "E"]))
     assert [c.text for c in chosen] == ["A", "B", "D", "E"] and missing_indices(chosen) == [2]
+
+
+def test_letters_whose_first_three_were_missed_still_show_where_labels_sit() -> None:
+    """Synthetic dev figure 70 (a ruled 4 x 3 grid, labels "a)" over pictures): the
+    first read gave d) e) f) i) j) k) and no letters at all, as a sequence had to start
+    by c; they now place the reads of the other pieces (a) and b) were there)."""
+    cells = {"d)": (3, 0), "e)": (0, 1), "f)": (1, 1), "i)": (0, 2), "j)": (1, 2), "k)": (2, 2)}
+    readings = [Reading((8 + 258 * c, 8 + 235 * r, 28 + 258 * c, 29 + 235 * r), t, 0.9) for t, (c, r) in cells.items()]
+    assert [c.text for c in partial_letters(readings)] == ["d", "e", "f", "i", "j", "k"]
+    assert choose_sequence(readings) == (None, [])  # 6 of 11: too few for a sequence yet
+    # a stray "d" to "f" still is nothing: 3 of 6 letters
+    assert choose_sequence(_row(["d", "e", "f"])) == (None, [])
 
 
 def test_letters_out_of_reading_order_are_dropped() -> None:

@@ -33,6 +33,7 @@ STYLES = ("upper", "lower", "roman", "digit")
 SIZE_BAND = 1.45  # label heights of one figure stay within this factor ("a" next to "b")
 ODD_SIZE = 1.3  # a letter after a hole this much smaller or larger than the rest is not a label
 MAX_HOLE = 3  # consecutive labels may skip at most this many letters (missed reads)
+MAX_FIRST = MAX_HOLE  # the first label read may be at most this far in: the letters before it missed
 MIN_LABEL_SPACING = 2.5  # label centres lie at least this many label heights apart
 MIN_LETTER_COMPLETENESS = 0.55  # share of the letters up to the last one that were read
 MIN_DIGIT_COMPLETENESS = 0.75  # numbers: ticks 1, 2, 3 are complete too, so this adds little risk
@@ -290,7 +291,7 @@ def _sequence_in_band(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
     items.sort(key=lambda t: t[0])
     kept: list[tuple[int, Reading, Parsed]] = []
     for item in items:
-        limit = 2 if not kept else kept[-1][0] + 1 + MAX_HOLE
+        limit = MAX_FIRST if not kept else kept[-1][0] + 1 + MAX_HOLE
         if item[0] <= limit:
             kept.append(item)
     kept = _fill_holes(kept, spaced)
@@ -397,7 +398,7 @@ def _longest_increasing(seq: list[tuple[int, Reading, Parsed]]) -> list[tuple[in
     of the sequence and skips at most MAX_HOLE letters per step; among chains of one
     length, the one that skips fewest (a stray "P" after "a" must not outrank "b")."""
     n = len(seq)
-    best = [(1, -seq[i][0]) if seq[i][0] <= 2 else (0, 0) for i in range(n)]  # (length, -skipped)
+    best = [(1, -seq[i][0]) if seq[i][0] <= MAX_FIRST else (0, 0) for i in range(n)]  # (length, -skipped)
     prev = [-1] * n
     for i in range(n):
         for j in range(i):
