@@ -194,3 +194,19 @@ def test_holes_in_a_sequence_found_by_the_second_look_are_read_for() -> None:
     style, hits = backend._find_labels(rgb, canvas, pieces)
     assert style == "lower" and [h.text for h in hits][:2] == ["a", "c"]
     assert len(reader.calls) > 2, reader.calls  # first round, second look, then for the hole
+
+
+def test_a_bold_white_label_on_a_dark_picture_is_read_as_light_type() -> None:
+    """Synthetic dev figure 141: "(B)" in bold white serif covers more than half of its own
+    box, whose mean then said "dark type on a light ground"; with its margin the black
+    picture is most of the crop, so the crop is inverted and read."""
+    from types import SimpleNamespace
+
+    from panel2patch.layout.classical import _light_ground
+
+    gray = np.zeros((30, 60), np.uint8)
+    gray[5:25, 5:55] = 255  # a bold white glyph filling most of its label box (5, 5, 55, 25)
+    gray[11:19, 15:45] = 0
+    assert float(gray[5:25, 5:55].mean()) >= 128
+    assert not _light_ground(SimpleNamespace(gray=gray), (0, 0, 60, 30))
+    assert _light_ground(SimpleNamespace(gray=255 - gray), (0, 0, 60, 30))

@@ -188,6 +188,19 @@ def test_no_grid_spots_where_the_empty_cells_do_not_match_the_missing_letters() 
     assert lattice_spots([_on_grid(0, 0), _on_grid(2, 2)]) == {}
 
 
+def test_a_column_with_no_label_read_is_placed_a_column_step_before_the_first() -> None:
+    """Synthetic dev figure 141 (a 4 x 2 grid of touching pictures, "(A)" in white): C, D,
+    F, H read. The columns of B, C, D are known and evenly spaced, A's and E's is not:
+    one more column a step before the first places A, B, E and G (before, no hole)."""
+    chosen = [_on_grid(2, 2, 4), _on_grid(3, 3, 4), _on_grid(5, 5, 4), _on_grid(7, 7, 4, jitter=2)]
+    spots = lattice_spots(chosen)
+    assert sorted(spots) == [0, 1, 4, 6]
+    assert spots[0][:2] == (8, 6) and spots[4][:2] == (8, 156) and spots[6][:2] == (408, 156)
+    # no room for a column before the first: none placed
+    shifted = [Chosen(Reading((c.reading.box[0] - 100, *c.reading.box[1:]), c.text, 0.9), c.index, c.text) for c in chosen]
+    assert lattice_spots(shifted) == {}
+
+
 def test_cells_after_the_last_label_are_read_only_on_a_grid_that_places_the_holes() -> None:
     # A _ C / D E _: the grid knows the columns of the labels read only, F's cell is after E
     chosen = [_on_grid(0, 0), _on_grid(2, 2), _on_grid(3, 3), _on_grid(4, 4)]

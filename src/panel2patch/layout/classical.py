@@ -274,8 +274,11 @@ class ClassicalBackend:
     ) -> tuple[str | None, list[Chosen], list[Reading]] | None:
         """(style, chosen labels, every reading) after reading the pieces without a letter
         where the letters read sit in theirs (``partial_letters``: too few for a sequence,
-        enough to show the placement); None when they show none."""
-        spots = expected_spots(partial_letters(readings), piece_boxes)
+        enough to show the placement), and in the empty cells of their own grid
+        (``_with_grid_spots``: the gutters cut few pieces, or wrong ones); None when they
+        show neither."""
+        letters = partial_letters(readings)
+        spots = _with_grid_spots(letters, [], expected_spots(letters, piece_boxes))
         if not spots:
             return None
         readings = readings + self._read_spots(rgb, canvas, spots)
@@ -288,9 +291,8 @@ class ClassicalBackend:
             return []
         crops = []
         for spot in spots:
-            x0, y0, x1, y1 = spot
-            dark = float(canvas.gray[y0:y1, x0:x1].mean()) >= 128
-            crops.append(LabelCandidate(widened(spot, canvas.width, canvas.height), dark, 1, 0.0))
+            box = widened(spot, canvas.width, canvas.height)
+            crops.append(LabelCandidate(box, _light_ground(canvas, box), 1, 0.0))
         texts = self.reader.read([_label_crop(rgb, canvas, c) for c in crops])
         return [Reading(spot, text, conf) for spot, (text, conf) in zip(spots, texts) if text]
 
@@ -339,6 +341,16 @@ def _has_glyph_contrast(canvas: Canvas, spot: WorkBox) -> bool:
     x0, y0, x1, y1 = spot
     pixels = canvas.gray[y0:y1, x0:x1]
     return pixels.size > 0 and int(pixels.max()) - int(pixels.min()) >= SPOT_CONTRAST
+
+
+def _light_ground(canvas: Canvas, box: WorkBox) -> bool:
+    """The ground of a spot read (``box``: widened by its margin) is light, so its type is
+    dark: by the median of the widened box, not the mean of the label box (a bold white
+    label covers more than half of its own box; with the margin the ground is the most).
+    (The median of the margin alone: mAP of synthetic part labels -0.003.)"""
+    x0, y0, x1, y1 = box
+    pixels = canvas.gray[y0:y1, x0:x1]
+    return float(np.median(pixels)) >= 128
 
 
 def _thin_only(canvas: Canvas, limit: int, found: list[LabelCandidate]) -> list[LabelCandidate]:

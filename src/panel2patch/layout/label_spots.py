@@ -36,6 +36,7 @@ SPOT_MARGIN = 0.25  # the crop read is widened by this many label heights on eac
 # (1.0 split such a column); rows and columns of panels lie many label heights apart.
 LATTICE_TOLERANCE = 1.5
 LATTICE_LABELS = 3  # labels read that make a grid (any two would)
+EVEN_COLUMNS = 3  # evenly spaced columns that place one more before them
 
 
 def expected_spots(
@@ -136,20 +137,54 @@ def lattice_spots(chosen: Sequence[Chosen]) -> dict[int, WorkBox]:
     {} where they are not. For figures the gutters do not cut (touching or ruled panels),
     whose pieces give no spots: a label drawn over its picture offers no candidate, but
     it sits where its row and its column put it."""
-    lattice = _lattice(chosen)
-    holes = _hole_cells(lattice) if lattice is not None else None
-    return {index: lattice.spot(cell) for index, cell in holes.items()} if holes else {}
+    placed = _placing_lattice(chosen)
+    if placed is None:
+        return {}
+    lattice, holes = placed
+    return {index: lattice.spot(cell) for index, cell in holes.items()}
 
 
 def lattice_spots_after_last(chosen: Sequence[Chosen]) -> list[WorkBox]:
     """The cells of the labels' grid after the last label read, where that grid places
     every missing letter (``lattice_spots``): letters past the last one are read there, and
     kept only when they continue the sequence."""
-    lattice = _lattice(chosen)
-    if lattice is None or _hole_cells(lattice) is None:
+    placed = _placing_lattice(chosen)
+    if placed is None:
         return []
+    lattice = placed[0]
     last = lattice.cells[-1][1]
     return [lattice.spot(k) for k in range(last + 1, len(lattice.rows) * len(lattice.columns))][:MAX_SPOTS]
+
+
+def _placing_lattice(chosen: Sequence[Chosen]) -> tuple[_Lattice, dict[int, int]] | None:
+    """The labels' grid and the cell of each missing index (``_hole_cells``), on the grid
+    of the labels read or, where that does not place the holes, on the same grid with one
+    more column before the first (``_with_column_before``: a column none of whose labels
+    was read); None when neither places them."""
+    lattice = _lattice(chosen)
+    if lattice is None:
+        return None
+    holes = _hole_cells(lattice)
+    if holes is None and (wider := _with_column_before(lattice)) is not None:
+        lattice, holes = wider, _hole_cells(wider)
+    return None if holes is None else (lattice, holes)
+
+
+def _with_column_before(lattice: _Lattice) -> _Lattice | None:
+    """The grid with one column more before its first, a column step before it, where
+    at least ``EVEN_COLUMNS`` columns are evenly spaced (within ``LATTICE_TOLERANCE``
+    label heights) and the new column still lies in the figure; None otherwise. (C, D,
+    F, H read on a 4 x 2 grid: the columns of B, C, D are known, A's and E's is not.)"""
+    columns = lattice.columns
+    if len(columns) < EVEN_COLUMNS:
+        return None
+    steps = [b - a for a, b in zip(columns, columns[1:])]
+    step = statistics.median(steps)
+    if max(steps) - min(steps) > LATTICE_TOLERANCE * lattice.size[1] or columns[0] - step < 0:
+        return None
+    wider = len(columns) + 1
+    cells = [(index, cell // len(columns) * wider + cell % len(columns) + 1) for index, cell in lattice.cells]
+    return _Lattice(lattice.rows, [columns[0] - step, *columns], lattice.size, cells)
 
 
 def _hole_cells(lattice: _Lattice) -> dict[int, int] | None:
