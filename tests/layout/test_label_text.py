@@ -128,6 +128,34 @@ def test_two_numerals_far_apart_are_no_sequence() -> None:
     assert style == "roman" and [c.text for c in chosen] == ["i", "ii", "iv"]
 
 
+def test_numerals_read_with_a_stroke_dropped_take_their_place_in_the_sequence() -> None:
+    """Synthetic dev figure 40 (i ii iii iv over a row, v below): the recogniser read ii
+    and iii as "i" each (close thin strokes read as one), iv not at all, v as "V" (no
+    dot: shorter than the numerals with one), and a small "i" of a panel's text: no
+    sequence was found at all."""
+    readings = [
+        Reading((638, 46, 663, 64), "i", 0.9),  # iii
+        Reading((79, 29, 86, 47), "i", 0.9),  # i
+        Reading((443, 216, 458, 228), "V", 0.9),  # v
+        Reading((432, 29, 449, 47), "i", 0.9),  # ii
+        Reading((494, 63, 504, 74), "i", 0.9),  # panel text
+        Reading((893, 68, 904, 74), "159", 0.9),
+    ]
+    style, chosen = choose_sequence(readings)
+    assert style == "roman" and [(c.text, c.reading.box[0]) for c in chosen][:3] == [("i", 79), ("ii", 432), ("iii", 638)]
+
+
+def test_a_row_of_lone_strokes_is_no_numeral_sequence() -> None:
+    """A dropped stroke is read only in ink as wide as the numeral due, and in a sequence
+    that keeps more numerals read as printed, one of them more than strokes: white lines
+    of a photo grid read "i" stay nothing."""
+    lines = [Reading((i * 200, 0, i * 200 + 4, 18), "i", 0.9) for i in range(4)]
+    assert choose_sequence(lines) == (None, [])
+    assert choose_sequence(lines[:3] + [Reading((600, 0, 620, 18), "iv", 0.9)]) == (None, [])
+    wide = [Reading((i * 200, 0, i * 200 + 8 * (i + 1), 18), "i", 0.9) for i in range(4)]
+    assert choose_sequence(wide) == (None, [])
+
+
 def test_labels_of_another_size_are_ignored() -> None:
     readings = _row(["A", "B", "C"]) + [Reading((700, 0, 730, 40), "D", 0.99)]
     _, chosen = choose_sequence(readings)

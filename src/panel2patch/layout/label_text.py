@@ -38,6 +38,8 @@ MIN_LABEL_SPACING = 2.5  # label centres lie at least this many label heights ap
 MIN_LETTER_COMPLETENESS = 0.55  # share of the letters up to the last one that were read
 MIN_DIGIT_COMPLETENESS = 0.75  # numbers: ticks 1, 2, 3 are complete too, so this adds little risk
 MIN_PARTIAL = 3  # letters of an incomplete sequence that still show where labels sit
+DOT_HEIGHT = 1.4  # a numeral with an "i" (its dot above the x-height) is this much taller than one without
+STROKE_WIDTH = 0.45  # a numeral's ink is about this many heights wide per character (i: 0.4, ii: 0.9, iii: 1.4)
 BAND_GAP = 3.0  # labels of one row (column) of panels may be offset by up to this many heights
 
 
@@ -162,6 +164,8 @@ def _choose_plain(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]
     for style in ("letter", "roman", "digit"):
         options = [(r, p) for r in readings for p in parse_label(r.text) if p.style == style]
         chosen = _consistent_subset(options)
+        if style == "roman":
+            chosen = max((chosen, _with_dropped_strokes(options)), key=_weight)
         if len(chosen) < 2 or not _plausible(style, chosen):
             continue
         # letters win ties; digits need more evidence (axis ticks are digits too)
@@ -173,6 +177,69 @@ def _choose_plain(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]
     if style == "letter":
         style, chosen = _resolve_case(chosen)
     return style, sorted(chosen, key=lambda c: c.index)
+
+
+def _with_dropped_strokes(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
+    """The numeral sequence once readings that dropped a repeated stroke are read as the
+    numeral their place in it calls for ("i" where ii or iii is due, "vi" for vii): the
+    recogniser often reads two or three thin strokes close together as one.
+
+    A reading counts so only right after the numeral before it in reading order, at its
+    size, and only while the sequence keeps more numerals read as printed than read so,
+    one of them more than strokes ("v", "iv"): a row of stray "i"s stays no sequence."""
+    best: list[Chosen] = []
+    for row_major in (True, False):
+        readings = [r for r, _ in options]
+        if len(readings) < 3:
+            return []
+        keys = _reading_keys(readings, row_major)
+        order = [o for _, o in sorted(zip(keys, options), key=lambda ko: ko[0])]
+        for start in range(len(order)):
+            if order[start][1].index != 0:
+                continue
+            last_reading, last = order[start]
+            fixed = [(last_reading, last)]
+            dropped = 0
+            for reading, parsed in order[start + 1:]:
+                if not in_size_band(_height(reading) * _dot_free(reading), _height(last_reading) * _dot_free(last_reading)):
+                    continue
+                due = last.index + 1
+                if parsed.index == due or (parsed.index > due and parsed.index - due <= MAX_HOLE):
+                    last_reading, last = reading, parsed
+                elif _stroke_dropped(reading, parsed, due):
+                    last_reading, last = reading, Parsed("roman", due, ROMAN[due])
+                    dropped += 1
+                else:
+                    continue
+                fixed.append((last_reading, last))
+            exact = len(fixed) - dropped
+            if not dropped or exact < dropped or all(p.bare == "i" for _, p in fixed if p.bare != "i" * (p.index + 1)):
+                continue
+            chosen = _sequence_in_band(fixed)
+            if _weight(chosen) > _weight(best):
+                best = chosen
+    return best
+
+
+def _stroke_dropped(reading: Reading, parsed: Parsed, due: int) -> bool:
+    """``reading`` may be numeral ``due`` with one or two of its closing "i"s read as one:
+    its text is that numeral without them, and its ink is as wide as the numeral's (a
+    single stroke, a grid line read "i", is far narrower)."""
+    if due >= len(ROMAN) or not ROMAN[due].startswith(parsed.bare) or set(ROMAN[due][len(parsed.bare):]) != {"i"}:
+        return False
+    width = reading.box[2] - reading.box[0]
+    return width >= STROKE_WIDTH * _height(reading) * (len(ROMAN[due]) - 0.5)
+
+
+def _weight(chosen: list[Chosen]) -> float:
+    """Labels read times completeness: how a sequence of one style is ranked."""
+    return len(chosen) * _completeness(chosen) if chosen else 0.0
+
+
+def _dot_free(reading: Reading) -> float:
+    """Scale that brings a numeral's height to its strokes': "v" and "x" lack the dot of
+    "i", a third of its height above the x-height."""
+    return 1.0 if "i" in reading.text.lower() else DOT_HEIGHT
 
 
 def _letters_for_parts(readings: Sequence[Reading]) -> tuple[list[Reading], dict[WorkBox, list[Reading]]]:
