@@ -190,3 +190,18 @@ def _assert_outline(found, true) -> None:
     hits = [m for m in found if m.type == true.type and x0 <= (m.bbox[0] + m.bbox[2]) / 2 <= x1
             and y0 <= (m.bbox[1] + m.bbox[3]) / 2 <= y1]
     assert hits and hits[0].color == true.color, [(m.type, m.color, m.bbox, m.score) for m in found]
+
+
+def test_skull_ring_with_scalp_round_it_is_not_a_circle(shared_data):
+    """A head CT slice's skull spans most of the panel; the scalp's dark fat and skin lie
+    just outside it, crossing each side's band here and there (no side is 70% flat ground
+    on its own, the four together are): the picture's silhouette, not a circle. A circle
+    drawn on the brain is still one."""
+    slice_ = Image.open(shared_data / "classification/medpix_ct_mr/images/MPX2336_synpic49838.png").convert("RGB")
+    found = find_markers(slice_, [(0, 0, slice_.width, slice_.height)])
+    assert not [m for m in found if m.type == "circle"], [(m.bbox, m.score) for m in found]
+    canvas = drawing.Canvas(slice_)
+    true = drawing.ellipse(canvas, (200.0, 180.0, 280.0, 250.0), "white", 2.0)
+    image = canvas.finish()
+    circles = [m.bbox for m in find_markers(image, [(0, 0, image.width, image.height)]) if m.type == "circle"]
+    assert len(circles) == 1 and max(abs(a - b) for a, b in zip(circles[0], true.bbox)) <= 4, circles

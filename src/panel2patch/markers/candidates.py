@@ -1463,8 +1463,12 @@ def is_frame(bbox: tuple[int, int, int, int], ctx: Context, round_: bool = False
         # ways, with empty ground on three sides, it is the picture's silhouette.
         if (x1 - x0) < _SILHOUETTE_SPAN * width or (y1 - y0) < _SILHOUETTE_SPAN * height:
             return False
-        return sum(band is None or band.size == 0 or _is_empty_ground(band)
-                   for band in _bands_around(bbox, ctx.grey)) >= 3
+        bands = [band for band in _bands_around(bbox, ctx.grey) if band is not None and band.size]
+        if len(bands) <= 1 or sum(_is_empty_ground(band) for band in bands) >= len(bands) - 1:
+            return True
+        # The subject's own dark tissue (a scalp's fat round a skull) can cross every side
+        # here and there: empty ground over most of the way round is a silhouette too.
+        return float(np.concatenate([_flat_across(band, 12) for band in bands]).mean()) >= 0.7
     if _corner_inset(bbox, ctx):
         return True
     page = [band is None or band.size == 0 or _is_page(band, ctx.margin_level)
