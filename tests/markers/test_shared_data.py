@@ -205,3 +205,18 @@ def test_skull_ring_with_scalp_round_it_is_not_a_circle(shared_data):
     image = canvas.finish()
     circles = [m.bbox for m in find_markers(image, [(0, 0, image.width, image.height)]) if m.type == "circle"]
     assert len(circles) == 1 and max(abs(a - b) for a, b in zip(circles[0], true.bbox)) <= 4, circles
+
+
+def test_last_digit_of_burned_in_text_is_not_an_arrowhead(shared_data):
+    """The slice number "I114" burned into a MedPix slice is set in a fixed-width font: its
+    narrow "1"s stand 0.7 of their height apart, no word's spacing, yet the "4" after them
+    (a triangle with a tail, much like an arrowhead) is a letter of the line."""
+    slice_ = Image.open(shared_data / "classification/medpix_ct_mr/images/MPX2351_synpic45943.png").convert("RGB")
+    found = find_markers(slice_, [(0, 0, slice_.width, slice_.height)])
+    assert not [m for m in found if m.bbox[1] >= 690], [(m.type, m.bbox, m.score) for m in found]
+    canvas = drawing.Canvas(slice_)
+    true = drawing.arrowhead(canvas, (150.0, 300.0), math.pi / 2, 16.0, "white")
+    image = canvas.finish()
+    found = find_markers(image, [(0, 0, image.width, image.height)])
+    assert any(m.type == "arrowhead" and true.bbox[0] <= (m.bbox[0] + m.bbox[2]) / 2 <= true.bbox[2]
+               and true.bbox[1] <= (m.bbox[1] + m.bbox[3]) / 2 <= true.bbox[3] for m in found), found

@@ -568,8 +568,37 @@ def _letter_ink(means: np.ndarray, color: str | None) -> np.ndarray:
 
 def in_text_line(stats: np.ndarray, means: np.ndarray, label: int) -> bool:
     """Blobs of the same ink and size beside this one along a line (horizontal, or vertical
-    for rotated axis titles): a letter of a word, not a marker."""
-    return _lined_up(stats, means, label) is not None
+    for rotated axis titles): a letter of a word, not a marker. In a fixed-width font narrow
+    letters stand far apart (the "1"s of burned-in "114" on a scan, 0.7 of their height), so
+    a line is also three blobs in a row whose centres step by at most ``_LETTER_PITCH`` of
+    their height: the "4" is a letter."""
+    if _lined_up(stats, means, label) is not None:
+        return True
+    return any(bool(np.any(_pitched(stats, means, int(other), axis) != label))
+               for axis in (0, 1) for other in _pitched(stats, means, label, axis))
+
+
+# Letters of a line in a fixed-width font: their centres step by at most this share of
+# their height (1.1 for the burned-in digits of MedPix slices). Two glyphs of a letter's
+# size side by side this near almost touch: markers are not set so.
+_LETTER_PITCH = 1.2
+
+
+def _pitched(stats: np.ndarray, means: np.ndarray, label: int, axis: int) -> np.ndarray:
+    """Blobs of like ink and size beside ``label`` along a horizontal (``axis`` 0) or vertical
+    (1) line, their centres at most ``_LETTER_PITCH`` of the larger size away along it."""
+    x, y, w, h = (float(v) for v in stats[label, :4])
+    ox, oy, ow, oh = (stats[:, i].astype(np.float64) for i in range(4))
+    if axis == 0:
+        size, across, along, o_size, o_across, o_along = h, y + h / 2, x + w / 2, oh, oy + oh / 2, ox + ow / 2
+    else:
+        size, across, along, o_size, o_across, o_along = w, x + w / 2, y + h / 2, ow, ox + ow / 2, oy + oh / 2
+    ok = (np.abs(means - means[label]).max(axis=1) <= 70) & (stats[:, cv2.CC_STAT_AREA] >= 4)
+    ok &= (o_size >= 0.45 * size) & (o_size <= 2.2 * size)
+    ok &= np.abs(o_across - across) <= 0.35 * np.maximum(size, o_size)
+    ok &= np.abs(o_along - along) <= _LETTER_PITCH * np.maximum(size, o_size)
+    ok[0] = ok[label] = False
+    return np.flatnonzero(ok)
 
 
 def _lined_up(stats: np.ndarray, means: np.ndarray, label: int, one_near: float = 0.3) -> np.ndarray | None:
