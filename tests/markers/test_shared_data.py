@@ -104,6 +104,13 @@ def test_lopsided_v_shapes_are_no_arrows(shared_data):
         assert not arrows, (figure_id, [(m.bbox, m.color) for m in arrows])
 
 
+def _hit(found, true) -> bool:
+    """A marker of the drawn one's type whose box centre lies in the drawn one's box."""
+    x0, y0, x1, y1 = true.bbox
+    return any(m.type == true.type and x0 <= (m.bbox[0] + m.bbox[2]) / 2 <= x1
+               and y0 <= (m.bbox[1] + m.bbox[3]) / 2 <= y1 for m in found)
+
+
 def test_arrowhead_in_the_air_beside_a_ct_slice(shared_data):
     """A CT slice's body is several picture pieces (dark lung and air break it up); a white
     arrowhead drawn in the black air inside the slice's rectangle, beyond each piece's
@@ -113,8 +120,7 @@ def test_arrowhead_in_the_air_beside_a_ct_slice(shared_data):
     true = drawing.arrowhead(canvas, (200.0, 60.0), math.pi / 2, 20.0, "white")
     image = canvas.finish()
     found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(m.type == "arrowhead" and true.bbox[0] <= (m.bbox[0] + m.bbox[2]) / 2 <= true.bbox[2]
-               and true.bbox[1] <= (m.bbox[1] + m.bbox[3]) / 2 <= true.bbox[3] for m in found), found
+    assert _hit(found, true), found
 
 
 @pytest.mark.parametrize("width, quality", [(1.0, 80), (1.0, 89), (1.5, 80)])
@@ -218,5 +224,4 @@ def test_last_digit_of_burned_in_text_is_not_an_arrowhead(shared_data):
     true = drawing.arrowhead(canvas, (150.0, 300.0), math.pi / 2, 16.0, "white")
     image = canvas.finish()
     found = find_markers(image, [(0, 0, image.width, image.height)])
-    assert any(m.type == "arrowhead" and true.bbox[0] <= (m.bbox[0] + m.bbox[2]) / 2 <= true.bbox[2]
-               and true.bbox[1] <= (m.bbox[1] + m.bbox[3]) / 2 <= true.bbox[3] for m in found), found
+    assert _hit(found, true), found
