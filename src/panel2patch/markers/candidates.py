@@ -587,39 +587,42 @@ _LETTER_PITCH = 1.2
 def _pitched(stats: np.ndarray, means: np.ndarray, label: int, axis: int) -> np.ndarray:
     """Blobs of like ink and size beside ``label`` along a horizontal (``axis`` 0) or vertical
     (1) line, their centres at most ``_LETTER_PITCH`` of the larger size away along it."""
-    x, y, w, h = (float(v) for v in stats[label, :4])
-    ox, oy, ow, oh = (stats[:, i].astype(np.float64) for i in range(4))
-    if axis == 0:
-        size, across, along, o_size, o_across, o_along = h, y + h / 2, x + w / 2, oh, oy + oh / 2, ox + ow / 2
-    else:
-        size, across, along, o_size, o_across, o_along = w, x + w / 2, y + h / 2, ow, ox + ow / 2, oy + oh / 2
-    ok = (np.abs(means - means[label]).max(axis=1) <= 70) & (stats[:, cv2.CC_STAT_AREA] >= 4)
-    ok &= (o_size >= 0.45 * size) & (o_size <= 2.2 * size)
-    ok &= np.abs(o_across - across) <= 0.35 * np.maximum(size, o_size)
-    ok &= np.abs(o_along - along) <= _LETTER_PITCH * np.maximum(size, o_size)
-    ok[0] = ok[label] = False
-    return np.flatnonzero(ok)
+    ok, size, o_size, _gap, step = _alike_on_its_line(stats, means, label, axis)
+    return np.flatnonzero(ok & (step <= _LETTER_PITCH * np.maximum(size, o_size)))
 
 
 def _lined_up(stats: np.ndarray, means: np.ndarray, label: int, one_near: float = 0.3) -> np.ndarray | None:
     """The labels of the blobs that put ``label`` in a line of text (``in_text_line``), or None:
     two within 0.6 of its size, or one within ``one_near`` of it."""
-    x, y, w, h = (float(v) for v in stats[label, :4])
-    ox, oy, ow, oh = (stats[:, i].astype(np.float64) for i in range(4))
-    similar_ink = np.abs(means - means[label]).max(axis=1) <= 70
-    usable = similar_ink & (stats[:, cv2.CC_STAT_AREA] >= 4)
-    usable[0] = usable[label] = False
-    for size, centre, start, extent, o_size, o_centre, o_start, o_extent in (
-            (h, y + h / 2, x, w, oh, oy + oh / 2, ox, ow),  # a horizontal line of text
-            (w, x + w / 2, y, h, ow, ox + ow / 2, oy, oh)):  # a vertical one
-        ok = usable & (o_size >= 0.45 * size) & (o_size <= 2.2 * size)
-        ok &= np.abs(o_centre - centre) <= 0.35 * np.maximum(size, o_size)
-        gap = np.maximum(o_start - (start + extent), start - (o_start + o_extent))
+    for axis in (0, 1):  # a horizontal line of text, a vertical one
+        ok, size, o_size, gap, _step = _alike_on_its_line(stats, means, label, axis)
         near = ok & (gap <= 0.6 * np.maximum(size, o_size))
         single = ok & (gap <= one_near * size)
         if int(near.sum()) >= 2 or bool(single.any()):
             return np.flatnonzero(near | single)
     return None
+
+
+def _alike_on_its_line(stats: np.ndarray, means: np.ndarray, label: int, axis: int):
+    """The blobs a line of text through ``label`` could hold, along a horizontal (``axis`` 0)
+    or vertical (1) line: (mask of those of like ink and size centred on its line, its size
+    across the line, every blob's size across, the gap between every blob's edges and its
+    along the line, the distance of every blob's centre from its along the line)."""
+    x, y, w, h = (float(v) for v in stats[label, :4])
+    ox, oy, ow, oh = (stats[:, i].astype(np.float64) for i in range(4))
+    if axis == 0:
+        size, start, extent, o_size, o_start, o_extent = h, x, w, oh, ox, ow
+        across, o_across = y + h / 2, oy + oh / 2
+    else:
+        size, start, extent, o_size, o_start, o_extent = w, y, h, ow, oy, oh
+        across, o_across = x + w / 2, ox + ow / 2
+    ok = (np.abs(means - means[label]).max(axis=1) <= 70) & (stats[:, cv2.CC_STAT_AREA] >= 4)
+    ok &= (o_size >= 0.45 * size) & (o_size <= 2.2 * size)
+    ok &= np.abs(o_across - across) <= 0.35 * np.maximum(size, o_size)
+    ok[0] = ok[label] = False
+    gap = np.maximum(o_start - (start + extent), start - (o_start + o_extent))
+    step = np.abs((o_start + o_extent / 2) - (start + extent / 2))
+    return ok, size, o_size, gap, step
 
 
 # A group of rings lined up like letters holds at most this many blobs.
@@ -1261,6 +1264,7 @@ def _drawn_perimeter(group: np.ndarray, xs: np.ndarray, ys: np.ndarray, layer: n
     drawn outline (``_covered``, ``_drawn_along``), as a detection in panel coordinates."""
     best: tuple[str, Curve, Along, Support] | None = None
     away = distance_to(group)
+    broken_line = max(_BROKEN_LINE_PX, _PIECE_STROKE * min(ctx.work.shape[:2]))
     for kind in (ELLIPSE, RECTANGLE):
         curve = trimmed_fit(kind, xs, ys, _PERIMETER_TOLERANCE)
         if curve is None or min(curve[1]) < smallest or max(curve[1]) > _PERIMETER_ASPECT * min(curve[1]):
@@ -1273,7 +1277,6 @@ def _drawn_perimeter(group: np.ndarray, xs: np.ndarray, ys: np.ndarray, layer: n
         if wider > _PERIMETER_TOLERANCE:
             along = coverage_along(kind, curve, away, wider)
             support = perimeter_support(group, layer, ink, along, away, wider)
-        broken_line = max(_BROKEN_LINE_PX, _PIECE_STROKE * min(ctx.work.shape[:2]))
         if _drawn_along(support, min(curve[1]), broken_line) and (best is None or along.cover > best[2].cover):
             best = (kind, curve, along, support)
     if best is None:
