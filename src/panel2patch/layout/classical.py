@@ -23,6 +23,7 @@ from panel2patch.layout.gutters import WorkBox
 from panel2patch.layout.image_input import UnusableImage, to_rgb_array
 from panel2patch.layout.label_anchors import prefer_anchored_split
 from panel2patch.layout.label_hits import (
+    INFERRED_CONFIDENCE,
     THIN_TEXT_HEIGHT,
     LabelCandidate,
     LabelHit,
@@ -79,7 +80,6 @@ CORNER_READS = 4  # candidates below the limit read because they sit at a gutter
 CORNER_DEPTH = 4  # ... looked for among this many times the limit of best-ranked candidates
 CORNER_FIRST_ROUND = 2  # ... of which the first round reads this many
 TRAILING_READS = 2  # ... and those in line with the labels read, for letters after the last
-INFERRED_CONFIDENCE = 0.5  # score of a label placed by the labels' grid, not read
 
 
 class ClassicalBackend:

@@ -58,6 +58,9 @@ class LabelCandidate:
         return self.box[3] - self.box[1]
 
 
+INFERRED_CONFIDENCE = 0.5  # score of a label placed, not read (a hole in the sequence, a grid cell)
+
+
 @dataclass(frozen=True)
 class LabelHit:
     """A read and accepted panel label."""

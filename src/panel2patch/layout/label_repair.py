@@ -19,7 +19,7 @@ from panel2patch.layout.canvas import Canvas
 from panel2patch.layout.cuts import candidate_splits
 from panel2patch.layout.geometry import union
 from panel2patch.layout.gutters import WorkBox
-from panel2patch.layout.label_hits import LabelHit
+from panel2patch.layout.label_hits import INFERRED_CONFIDENCE, LabelHit
 from panel2patch.layout.label_text import ROMAN, parse_part, part_number, part_text
 from panel2patch.layout.splitting import split_unlabeled
 
@@ -218,7 +218,7 @@ def _part_between(part: WorkBox, owner: dict[int, LabelHit], k: int) -> LabelHit
     if not fits:
         return None
     point = (part[0], part[1], part[0], part[1])
-    return LabelHit(point, part_text(letter, number - 1, style), after.index, 0.5, inferred=True)
+    return LabelHit(point, part_text(letter, number - 1, style), after.index, INFERRED_CONFIDENCE, inferred=True)
 
 
 def _inferred(part: WorkBox, index: int, style: str | None) -> list[Region]:
@@ -226,7 +226,7 @@ def _inferred(part: WorkBox, index: int, style: str | None) -> list[Region]:
     if text is None:
         return [(part, None)]
     point = (part[0], part[1], part[0], part[1])
-    return [(part, LabelHit(point, text, index, 0.5, inferred=True))]
+    return [(part, LabelHit(point, text, index, INFERRED_CONFIDENCE, inferred=True))]
 
 
 def _contains(box: WorkBox, point: tuple[float, float]) -> bool:

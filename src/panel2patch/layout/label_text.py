@@ -170,7 +170,7 @@ def _choose_plain(readings: Sequence[Reading]) -> tuple[str | None, list[Chosen]
             continue
         # letters win ties; digits need more evidence (axis ticks are digits too)
         weight = {"letter": 1.0, "roman": 0.9, "digit": 0.75}[style]
-        score = weight * len(chosen) * _completeness(chosen)
+        score = weight * _weight(chosen)
         if score > best[0]:
             best = (score, style, chosen)
     _, style, chosen = best
@@ -187,11 +187,11 @@ def _with_dropped_strokes(options: list[tuple[Reading, Parsed]]) -> list[Chosen]
     A reading counts so only right after the numeral before it in reading order, at its
     size, and only while the sequence keeps more numerals read as printed than read so,
     one of them more than strokes ("v", "iv"): a row of stray "i"s stays no sequence."""
+    readings = [r for r, _ in options]
+    if len(readings) < 3:
+        return []
     best: list[Chosen] = []
     for row_major in (True, False):
-        readings = [r for r, _ in options]
-        if len(readings) < 3:
-            return []
         keys = _reading_keys(readings, row_major)
         order = [o for _, o in sorted(zip(keys, options), key=lambda ko: ko[0])]
         for start in range(len(order)):
@@ -204,7 +204,7 @@ def _with_dropped_strokes(options: list[tuple[Reading, Parsed]]) -> list[Chosen]
                 if not in_size_band(_height(reading) * _dot_free(reading), _height(last_reading) * _dot_free(last_reading)):
                     continue
                 due = last.index + 1
-                if parsed.index == due or (parsed.index > due and parsed.index - due <= MAX_HOLE):
+                if due <= parsed.index <= due + MAX_HOLE:
                     last_reading, last = reading, parsed
                 elif _stroke_dropped(reading, parsed, due):
                     last_reading, last = reading, Parsed("roman", due, ROMAN[due])
@@ -229,11 +229,6 @@ def _stroke_dropped(reading: Reading, parsed: Parsed, due: int) -> bool:
         return False
     width = reading.box[2] - reading.box[0]
     return width >= STROKE_WIDTH * _height(reading) * (len(ROMAN[due]) - 0.5)
-
-
-def _weight(chosen: list[Chosen]) -> float:
-    """Labels read times completeness: how a sequence of one style is ranked."""
-    return len(chosen) * _completeness(chosen) if chosen else 0.0
 
 
 def _dot_free(reading: Reading) -> float:
@@ -337,7 +332,7 @@ def _consistent_subset(options: list[tuple[Reading, Parsed]]) -> list[Chosen]:
         chosen = _sequence_in_band(band)
         if len(chosen) < 2:
             continue
-        key = (len(chosen) * _completeness(chosen), ref)
+        key = (_weight(chosen), ref)
         if key > best_key:
             best, best_key = chosen, key
     return best
@@ -494,6 +489,11 @@ def _plausible(style: str, chosen: list[Chosen]) -> bool:
     if style == "roman":
         return starts and _completeness(chosen) >= MIN_LETTER_COMPLETENESS
     return starts and len(chosen) >= 3 and _completeness(chosen) >= MIN_DIGIT_COMPLETENESS
+
+
+def _weight(chosen: list[Chosen]) -> float:
+    """Labels read times completeness: how a sequence of one style is ranked."""
+    return len(chosen) * _completeness(chosen) if chosen else 0.0
 
 
 def _completeness(chosen: list[Chosen]) -> float:
