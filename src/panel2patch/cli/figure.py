@@ -79,7 +79,9 @@ def figure_command(
         False, "--json",
         help='Print {"image", "width", "height", "panels": \\[{"bbox", "label", "label_bbox", "kind", '
              '"subcaption", ...}], "marker_phrases", "markers", "regions"} as JSON instead of drawing. '
-             "Boxes are x0, y0, x1, y1 in image pixels, x1 and y1 exclusive.",
+             "Boxes are x0, y0, x1, y1 in image pixels, x1 and y1 exclusive. A figure that is one "
+             'panel has "panels": [] (no panel level); its markers\' and regions\' "panel" 0 is then '
+             "the whole image.",
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", dir_okay=False,
