@@ -142,6 +142,21 @@ def test_a_hole_is_filled_when_only_the_labels_are_small(shared_data) -> None:
 
 
 @pytest.mark.shared_data
+def test_a_next_ranked_letter_in_line_with_the_labels_ends_the_sequence(shared_data) -> None:
+    """elife-52882 fig4 at 60%: the gutters leave the last two panels of the bottom row as
+    one piece; "J", read among the next-ranked candidates for the holes F and H, lies in
+    line with G, H and I and continues them, cutting that piece in two."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+    from panel2patch.layout.scoring import imageclef_accuracy
+
+    image, boxes = _at_60_percent("articles/stencila_jats/elife-52882-v2/fig4.jpg")
+    layout = parse_layout(image)
+    assert layout.labels == list("ABCDEFGHIJ")
+    assert imageclef_accuracy(boxes, [p.bbox for p in layout.panels]) == 1.0
+
+
+@pytest.mark.shared_data
 def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_data) -> None:
     """The sensors figure at 60%: "(a)" and "(b)" are 7 px tall, their parentheses lighter
     than dark ink, and the gutter between the plots too narrow to cut; the labels that

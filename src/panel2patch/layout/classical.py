@@ -207,7 +207,6 @@ class ClassicalBackend:
             extra = self._read_spots(rgb, canvas, spots) if spots else []
             left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
             hole_reserve = [] if spots or not holes else _at_label_size(reserve, chosen)
-            grid_boxes: set[WorkBox] = set()
             if left and (has_thin_type(canvas) or _labels_are_thin(chosen)):
                 # labels of a few pixels (in small type, or themselves small beside larger
                 # text): the missing ones may be drawn lighter than dark ink (blurred by a
@@ -217,7 +216,10 @@ class ClassicalBackend:
                 best = thin[: THIN_HOLE_READS * len(left)]
                 in_line = [c for c in _aligned(thin, chosen) if c not in best][: THIN_HOLE_READS * len(left) + TRAILING_READS]
                 hole_reserve += best + in_line
-                grid_boxes = {c.box for c in in_line}
+            # a letter after the last read in line with the labels continues them, whichever
+            # reserve it was read from (a last column the gutters left joined to the one
+            # before: elife-52882 fig4 at 0.6x, its "J" a next-ranked dark candidate)
+            grid_boxes = {c.box for c in _aligned(hole_reserve, chosen)}
             if hole_reserve:
                 extra = extra + self._read(rgb, canvas, hole_reserve)
             chosen = _fill_holes_from(extra, chosen, style)
