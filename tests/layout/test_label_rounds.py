@@ -157,6 +157,22 @@ def test_a_next_ranked_letter_in_line_with_the_labels_ends_the_sequence(shared_d
 
 
 @pytest.mark.shared_data
+def test_a_last_small_letter_is_read_in_the_labels_grid_cell_after_the_last(shared_data) -> None:
+    """elife-52882 fig3 at 60%: A to H are read, every gutter piece has its label and the
+    sequence has no hole, but the 6-px grey "I" of the last panel (joined to H's by the
+    gutters) offers no dark candidate; read in the labels' grid cell after H (as "1", one
+    stroke), it ends the sequence and cuts H's piece in two."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+
+    image, boxes = _at_60_percent("articles/stencila_jats/elife-52882-v2/fig3.jpg")
+    layout = parse_layout(image)
+    assert layout.labels == list("ABCDEFGHI")
+    last = layout.panels[-1].bbox
+    assert last[0] >= boxes[-1][0] - 2 and last[2] <= boxes[-1][2] + 2
+
+
+@pytest.mark.shared_data
 def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_data) -> None:
     """The sensors figure at 60%: "(a)" and "(b)" are 7 px tall, their parentheses lighter
     than dark ink, and the gutter between the plots too narrow to cut; the labels that

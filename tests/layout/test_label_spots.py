@@ -9,6 +9,7 @@ from panel2patch.layout import parse_layout
 from panel2patch.layout.label_spots import (
     expected_spots,
     first_label_spots,
+    grid_cells_after_last,
     lattice_spots,
     lattice_spots_after_last,
 )
@@ -258,3 +259,11 @@ def test_letters_of_the_second_look_show_where_the_others_sit(monkeypatch) -> No
     style, hits = backend._find_labels(rgb, canvas, PIECES)
     assert looked_at == [_spot_in(0), _spot_in(1), _spot_in(3)]
     assert style == "upper" and [h.text for h in hits] == list("ABCDEF")
+
+
+def test_the_grid_cells_after_the_last_label_need_no_full_grid() -> None:
+    """A spans two rows (no label below it): the cell after H is still the fifth column of
+    the second row, where the labels of the first row put it."""
+    tops = {"A": (5, 1), "B": (92, 1), "C": (160, 1), "D": (228, 1), "E": (296, 1), "F": (92, 63), "G": (160, 63), "H": (228, 63)}
+    chosen = [Chosen(Reading((x, y, x + 5, y + 6), t, 0.9), k, t) for k, (t, (x, y)) in enumerate(tops.items())]
+    assert grid_cells_after_last(chosen, 2) == [(296, 63, 301, 69)]

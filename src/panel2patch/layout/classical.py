@@ -38,6 +38,7 @@ from panel2patch.layout.label_spots import (
     at_corner,
     expected_spots,
     first_label_spots,
+    grid_cells_after_last,
     lattice_spots,
     lattice_spots_after_last,
     widened,
@@ -80,6 +81,10 @@ CORNER_READS = 4  # candidates below the limit read because they sit at a gutter
 CORNER_DEPTH = 4  # ... looked for among this many times the limit of best-ranked candidates
 CORNER_FIRST_ROUND = 2  # ... of which the first round reads this many
 TRAILING_READS = 2  # ... and those in line with the labels read, for letters after the last
+# a sans-serif capital I (small l) is one stroke, which the recogniser reads as "1" as often:
+# where the letter expected next is that one, a "1" read at its spot is that letter
+ONE_STROKE = "1"
+STROKE_LETTERS = {"upper": (8, "I"), "lower": (11, "l")}
 
 
 class ClassicalBackend:
@@ -230,6 +235,13 @@ class ClassicalBackend:
                 chosen = _extend_along_the_grid(chosen, [r for r in extra if r.box in after_grid], style)
             if missing_indices(chosen):
                 inferred = _inferred_on_the_lattice(chosen, style)
+        elif style in ("upper", "lower") and _labels_are_thin(chosen):
+            # every piece labelled, no hole: a last letter in small type may still be missed
+            # (blurred lighter than dark ink, in a last column the gutters left joined to the
+            # one before); read the labels' grid cells after the last one
+            cells = grid_cells_after_last(chosen, TRAILING_READS)
+            if cells:
+                chosen = _extend_along_the_grid(chosen, self._read_spots(rgb, canvas, cells), style)
         elif style in ("roman", "digit") and _unlabelled(piece_boxes, chosen):
             spots = expected_spots(chosen, piece_boxes, after_last=not holes)
             more_style, more = choose_sequence(readings + self._read_spots(rgb, canvas, spots)) if spots else (None, [])
@@ -518,9 +530,11 @@ def _next_letter(
     there is none."""
     following = max(c.index for c in chosen) + 1
     for reading in readings:
-        letters = [p for p in parse_label(reading.text) if p.style == "letter" and p.index == following]
+        letters = [p.bare for p in parse_label(reading.text) if p.style == "letter" and p.index == following]
+        if not letters and reading.text == ONE_STROKE and STROKE_LETTERS.get(style, (None,))[0] == following:
+            letters = [STROKE_LETTERS[style][1]]
         if letters and in_size_band(reading.box[3] - reading.box[1], median) and where(reading):
-            return _cased(Chosen(reading, following, letters[0].bare), style)
+            return _cased(Chosen(reading, following, letters[0]), style)
     return None
 
 

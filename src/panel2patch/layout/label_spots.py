@@ -156,6 +156,24 @@ def lattice_spots_after_last(chosen: Sequence[Chosen]) -> list[WorkBox]:
     return [lattice.spot(k) for k in range(last + 1, len(lattice.rows) * len(lattice.columns))][:MAX_SPOTS]
 
 
+def grid_cells_after_last(chosen: Sequence[Chosen], count: int) -> list[WorkBox]:
+    """The first ``count`` cells of the labels' rows and columns (their top and left edges,
+    ``_lattice_lines``) after the last label's cell in reading order: where a letter after
+    the last one would sit. Unlike ``lattice_spots_after_last`` the labels need not fill
+    the grid before it (a panel spanning two rows leaves a cell empty); [] for fewer
+    than ``LATTICE_LABELS`` labels."""
+    if len(chosen) < LATTICE_LABELS:
+        return []
+    height = statistics.median(c.reading.box[3] - c.reading.box[1] for c in chosen)
+    width = statistics.median(c.reading.box[2] - c.reading.box[0] for c in chosen)
+    rows = _lattice_lines([c.reading.box[1] for c in chosen], LATTICE_TOLERANCE * height)
+    columns = _lattice_lines([c.reading.box[0] for c in chosen], LATTICE_TOLERANCE * height)
+    last = max(chosen, key=lambda c: c.index).reading.box
+    start = _nearest(rows, last[1]) * len(columns) + _nearest(columns, last[0]) + 1
+    grid = _Lattice(rows, columns, (width, height), [])
+    return [grid.spot(cell) for cell in range(start, min(start + count, len(rows) * len(columns)))]
+
+
 def _placing_lattice(chosen: Sequence[Chosen]) -> tuple[_Lattice, dict[int, int]] | None:
     """The labels' grid and the cell of each missing index (``_hole_cells``), on the grid
     of the labels read or, where that does not place the holes, on the same grid with one
