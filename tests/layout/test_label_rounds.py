@@ -75,6 +75,11 @@ def test_a_whole_figure_gets_a_thin_type_look_only_in_very_small_type() -> None:
 
 
 def _at_60_percent(figure_id: str):
+    return _at_scale(figure_id, 0.6)
+
+
+def _at_scale(figure_id: str, factor: float):
+    """The real figure and its true boxes resized to ``factor`` (a small render)."""
     import sys
     from pathlib import Path
 
@@ -85,8 +90,8 @@ def _at_60_percent(figure_id: str):
 
     truth = {f.id: f for f in load_annotations()}[figure_id]
     image = load_figure(figure_id)
-    size = (round(image.width * 0.6), round(image.height * 0.6))
-    boxes = [tuple(round(v * 0.6) for v in box) for box, _ in truth.panels]
+    size = (round(image.width * factor), round(image.height * factor))
+    boxes = [tuple(round(v * factor) for v in box) for box, _ in truth.panels]
     return image.resize(size, Image.LANCZOS), boxes
 
 
@@ -170,6 +175,23 @@ def test_a_last_small_letter_is_read_in_the_labels_grid_cell_after_the_last(shar
     assert layout.labels == list("ABCDEFGHI")
     last = layout.panels[-1].bbox
     assert last[0] >= boxes[-1][0] - 2 and last[2] <= boxes[-1][2] + 2
+
+
+@pytest.mark.shared_data
+def test_letters_read_at_the_spots_go_on_past_a_hole_after_the_last(shared_data) -> None:
+    """elife-52882 fig3 at 50% (5-px labels): B, D and E are read first; at the spots the
+    labels share, A, C, H and I are read, F as "E" and G not at all. H and I go on from E
+    past that hole (the next-letter extension stops at F) and cut the bottom row from
+    the top one in the last two columns."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+
+    image, boxes = _at_scale("articles/stencila_jats/elife-52882-v2/fig3.jpg", 0.5)
+    layout = parse_layout(image)
+    assert {"H", "I"} <= set(layout.labels)
+    for label, (_, y0, _, y1) in zip("HI", boxes[-2:]):
+        top, bottom = next(p.bbox[1::2] for p in layout.panels if p.label == label)
+        assert abs(top - y0) <= 3 and abs(bottom - y1) <= 3
 
 
 @pytest.mark.shared_data

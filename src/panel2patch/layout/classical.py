@@ -227,7 +227,9 @@ class ClassicalBackend:
             grid_boxes = {c.box for c in _aligned(hole_reserve, chosen)}
             if hole_reserve:
                 extra = extra + self._read(rgb, canvas, hole_reserve)
+            spot_reads = [r for r in extra if r.box in spots]
             chosen = _fill_holes_from(extra, chosen, style)
+            chosen = _continued_at_spots(spot_reads, chosen, style)
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
             if grid_boxes:
                 chosen = _extend_along_the_grid(chosen, [r for r in extra if r.box in grid_boxes], style)
@@ -486,6 +488,22 @@ def _fill_holes_from(readings: list[Reading], chosen: list[Chosen], style: str) 
     known = {c.reading.box for c in chosen}
     filled = [_cased(c, style) for c in more if c.index in holes and c.reading.box not in known]
     return sorted([*chosen, *filled], key=lambda c: c.index)
+
+
+def _continued_at_spots(spot_reads: list[Reading], chosen: list[Chosen], style: str) -> list[Chosen]:
+    """Letters past the last label, read where the labels' placement or grid puts labels
+    (``spot_reads``) and kept by the sequence choice over them and the labels chosen: the
+    sequence may go on after a hole there (F misread and G unread at 0.5x, H and I read
+    where they sit), which the next-letter extension cannot cross."""
+    if not chosen or not spot_reads:
+        return chosen
+    last = max(c.index for c in chosen)
+    _, more = choose_sequence([c.reading for c in chosen] + spot_reads)
+    known = {c.reading.box for c in chosen}
+    if not known <= {c.reading.box for c in more}:
+        return chosen  # the choice over the spots drops labels chosen: not one sequence
+    past = [_cased(c, style) for c in more if c.index > last and c.reading.box not in known]
+    return sorted([*chosen, *past], key=lambda c: c.index)
 
 
 def _extend_into_unlabelled_pieces(
