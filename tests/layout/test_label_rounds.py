@@ -195,6 +195,18 @@ def test_letters_read_at_the_spots_go_on_past_a_hole_after_the_last(shared_data)
 
 
 @pytest.mark.shared_data
+def test_holes_left_by_a_letter_read_at_a_spot_are_filled_from_thin_strokes(shared_data) -> None:
+    """elife-52882 fig5 at 50%: A and B are read, then C and G at the spots the labels
+    share; G leaves D, E and F missing, and D and E, 5-px grey letters, are found by the
+    thin-stroke look at the labels' own size (under the figure's 5-px floor) and read."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from panel2patch.layout import parse_layout
+
+    image, _ = _at_scale("articles/stencila_jats/elife-52882-v2/fig5.jpg", 0.5)
+    assert {"D", "E"} <= set(parse_layout(image).labels)
+
+
+@pytest.mark.shared_data
 def test_small_render_with_grey_bracket_labels_is_split_at_its_labels(shared_data) -> None:
     """The sensors figure at 60%: "(a)" and "(b)" are 7 px tall, their parentheses lighter
     than dark ink, and the gutter between the plots too narrow to cut; the labels that

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import cv2
@@ -46,6 +47,7 @@ from panel2patch.layout.label_spots import (
 from panel2patch.layout.label_text import (
     Chosen,
     LOOK_ALIKE,
+    SIZE_BAND,
     Reading,
     choose_sequence,
     in_size_band,
@@ -210,14 +212,17 @@ class ClassicalBackend:
                 after_grid = lattice_spots_after_last(chosen)
                 spots = _with_grid_spots(chosen, after_grid, spots)
             extra = self._read_spots(rgb, canvas, spots) if spots else []
-            left = missing_indices(_fill_holes_from(extra, chosen, style)) if spots else holes
+            if spots:
+                # letters read at the spots past the last one may leave holes of their own
+                chosen = _continued_at_spots(extra, _fill_holes_from(extra, chosen, style), style)
+            left = missing_indices(chosen)
             hole_reserve = [] if spots or not holes else _at_label_size(reserve, chosen)
             if left and (has_thin_type(canvas) or _labels_are_thin(chosen)):
                 # labels of a few pixels (in small type, or themselves small beside larger
                 # text): the missing ones may be drawn lighter than dark ink (blurred by a
                 # small render), so only thin strokes reveal them; also after the spot
                 # reads, for labels in pieces the gutters did not cut apart
-                thin = _at_label_size(_thin_only(canvas, limit, found), chosen)
+                thin = _at_label_size(_thin_only(canvas, limit, found, _least_label_height(chosen)), chosen)
                 best = thin[: THIN_HOLE_READS * len(left)]
                 in_line = [c for c in _aligned(thin, chosen) if c not in best][: THIN_HOLE_READS * len(left) + TRAILING_READS]
                 hole_reserve += best + in_line
@@ -227,9 +232,7 @@ class ClassicalBackend:
             grid_boxes = {c.box for c in _aligned(hole_reserve, chosen)}
             if hole_reserve:
                 extra = extra + self._read(rgb, canvas, hole_reserve)
-            spot_reads = [r for r in extra if r.box in spots]
             chosen = _fill_holes_from(extra, chosen, style)
-            chosen = _continued_at_spots(spot_reads, chosen, style)
             chosen = _extend_into_unlabelled_pieces(chosen, readings + extra, piece_boxes, style)
             if grid_boxes:
                 chosen = _extend_along_the_grid(chosen, [r for r in extra if r.box in grid_boxes], style)
@@ -369,10 +372,19 @@ def _light_ground(canvas: Canvas, box: WorkBox) -> bool:
     return float(np.median(pixels)) >= 128
 
 
-def _thin_only(canvas: Canvas, limit: int, found: list[LabelCandidate]) -> list[LabelCandidate]:
-    """The candidates that only the thin-stroke look reveals (not among ``found``)."""
+def _thin_only(
+    canvas: Canvas, limit: int, found: list[LabelCandidate], least_height: int | None = None
+) -> list[LabelCandidate]:
+    """The candidates that only the thin-stroke look reveals (not among ``found``), of
+    glyphs down to ``least_height`` (default: the figure's label floor)."""
     seen = {c.box for c in found}
-    return [c for c in find_label_candidates(canvas, limit, thin=True) if c.box not in seen]
+    return [c for c in find_label_candidates(canvas, limit, thin=True, least_height=least_height) if c.box not in seen]
+
+
+def _least_label_height(chosen: list[Chosen]) -> int:
+    """The least height of a label of the size of those chosen (``in_size_band``): a missing
+    label of 5-px type blurs to a 4-px core, under the figure's floor."""
+    return math.ceil(median_height(c.reading for c in chosen) / SIZE_BAND)
 
 
 def _second_look(

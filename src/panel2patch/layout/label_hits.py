@@ -80,23 +80,27 @@ class LabelHit:
         return ((self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2)
 
 
-def find_label_candidates(canvas: Canvas, limit: int | None = None, thin: bool = False) -> list[LabelCandidate]:
+def find_label_candidates(
+    canvas: Canvas, limit: int | None = None, thin: bool = False, least_height: int | None = None
+) -> list[LabelCandidate]:
     """Label candidates, best first, at most ``limit`` (default: the config's maximum).
 
     ``thin``: also count as dark ink the grey cores of thin strokes (small or light
     serif type, whose one-pixel strokes never reach the dark-ink level) - a second
-    look for figures where the first found no label sequence."""
+    look for figures where the first found no label sequence. ``least_height``: a lower
+    floor than the figure's for the thin look's glyphs (set by the labels already read)."""
     h_min, h_max = _height_band(canvas)
+    thin_min = min(h_min, least_height) if thin and least_height is not None else h_min
     if thin:
         ink = thin_ink(canvas)
-        found = _polarity_candidates(canvas, True, ink, connected_boxes(ink.view(np.uint8)), h_min, h_max)
+        found = _polarity_candidates(canvas, True, ink, connected_boxes(ink.view(np.uint8)), thin_min, h_max)
     else:
         found = _polarity_candidates(canvas, True, canvas.dark_ink, canvas.dark_components, h_min, h_max)
     # light glyphs are found once; the thin-stroke look adds those of thin light strokes
     found += canvas.remembered("light label candidates", lambda: _light_candidates(canvas, h_min, h_max))
     if thin:
         seen = {c.box for c in found}
-        found += [c for c in _light_candidates(canvas, h_min, h_max, thin=True) if c.box not in seen]
+        found += [c for c in _light_candidates(canvas, thin_min, h_max, thin=True) if c.box not in seen]
     found.sort(key=lambda c: -c.prior)
     return found[: limit if limit is not None else canvas.config.max_label_candidates]
 
