@@ -5,7 +5,8 @@ When the labels read so far sit at one offset from the corner of their gutter pi
 a piece without a label is looked at there, whether or not a candidate was found at
 that spot (a label drawn on a busy picture has no clear margin, so the candidate
 search never offers it). Only one crop per such piece is read, and a read is kept only
-where it continues the sequence (see ``classical``).
+where it fills a hole or continues the sequence, past a hole too when the sequence chosen
+over the spots and the labels keeps every label already chosen (see ``classical``).
 
 Where the gutters cut few pieces, or wrong ones (touching or ruled panels), the labels
 read still show the figure's grid: their top edges gather in rows and their left edges in
