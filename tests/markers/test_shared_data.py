@@ -225,3 +225,17 @@ def test_last_digit_of_burned_in_text_is_not_an_arrowhead(shared_data):
     image = canvas.finish()
     found = find_markers(image, [(0, 0, image.width, image.height)])
     assert _hit(found, true), found
+
+
+@pytest.mark.parametrize("angle, apex, quality, size", [(-1.57, 40, 58, 10.3), (-1.57, 40, 61, 11.5),
+                                                        (-1.3, 60, 61, 10.3), (-1.85, 60, 61, 11.5)])
+def test_small_green_arrowhead_on_brown_cuticle(shared_data, angle, apex, quality, size):
+    """A 10-12 px green arrowhead on a beetle's brown cuticle (the crop synthetic dev-0095
+    drew on), JPEG 58-61: 4:2:0 keeps its colour at half resolution, a blurred disc that no
+    shape test passes; its grey level, only ~35 levels off the cuticle's, keeps the triangle."""
+    figure = shared_data / "articles/pmc_oa_packages/PMC3192425/ZooKeys-119-037-g007.jpg"
+    panel = decode_image_file(figure).convert("RGB").crop((11, 23, 166, 134))
+    canvas = drawing.Canvas(panel.resize((300, 215), Image.Resampling.LANCZOS))
+    true = drawing.arrowhead(canvas, (169.0, 108.5), angle, size, "green", apex)
+    found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 300, 215)])
+    assert _hit(found, true), [(m.type, m.color, m.bbox, m.score) for m in found]

@@ -449,9 +449,14 @@ def fine_blobs(comps: Components, label: int, ctx: Context, up: int = 4, levels:
         yield from _fine_pieces(level_map, seed, levels, (x0, y0), crop.shape[:2], up, ctx)
 
 
-# A glyph stands out from its ground by at least this much (grey levels, on the colour
-# axis or on the grey level) for ``fine_blobs`` to cut it.
+# A glyph stands out from its ground by at least this much (grey levels along the colour
+# difference) for ``fine_blobs`` to cut it ...
 _FINE_CONTRAST = 60
+# ... and on the grey level, for a coloured glyph (its second map): 4:2:0 JPEG keeps a small
+# coloured glyph's shape only in its grey level, often a few dozen levels off its ground
+# (a green arrowhead on brown tissue: 33; a cyan asterisk on a blue cell: 28), while its
+# colour map is a blurred disc.
+_FINE_GREY_CONTRAST = 20
 
 
 def _level_maps(crop: np.ndarray, grey: np.ndarray, inside: np.ndarray, size: tuple[int, int]):
@@ -470,7 +475,7 @@ def _level_maps(crop: np.ndarray, grey: np.ndarray, inside: np.ndarray, size: tu
         return
     grey_border = border_pixels(grey)
     grey_ink, grey_ground = float(np.median(grey[inside])), float(np.median(grey_border))
-    if abs(grey_ink - grey_ground) >= _FINE_CONTRAST:
+    if abs(grey_ink - grey_ground) >= _FINE_GREY_CONTRAST:
         yield (cv2.resize(grey, size, interpolation=cv2.INTER_CUBIC) - grey_ground) / (grey_ink - grey_ground)
 
 
