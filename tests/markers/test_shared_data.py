@@ -239,3 +239,17 @@ def test_small_green_arrowhead_on_brown_cuticle(shared_data, angle, apex, qualit
     true = drawing.arrowhead(canvas, (169.0, 108.5), angle, size, "green", apex)
     found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 300, 215)])
     assert _hit(found, true), [(m.type, m.color, m.bbox, m.score) for m in found]
+
+
+@pytest.mark.parametrize("size, spokes, angle, quality", [(12.5, 5, 0.0, 85), (12.5, 5, 0.3, 85), (14.0, 5, 0.0, 79),
+                                                          (14.0, 5, 0.3, 79), (14.0, 6, 0.0, 79)])
+def test_small_orange_asterisk_on_pale_paper(shared_data, size, spokes, angle, quality):
+    """A 12-14 px orange asterisk on the pale paper beside an insect (the crop synthetic
+    dev-0161 drew on), JPEG 79-85: its blurred colour mask fills in between the spokes and
+    fits a star (0.86), or nothing; its upsampled cut keeps the thin spokes of an asterisk."""
+    figure = shared_data / "articles/pmc_oa_packages/PMC3192425/ZooKeys-119-037-g004.jpg"
+    panel = decode_image_file(figure).convert("RGB").crop((163, 537, 297, 724))
+    canvas = drawing.Canvas(panel.resize((215, 300), Image.Resampling.LANCZOS))
+    true = drawing.asterisk(canvas, (55.0, 169.0), size, "orange", spokes=spokes, angle=angle, width=size * 0.1)
+    found = find_markers(jpeg(canvas.finish(), quality), [(0, 0, 215, 300)])
+    assert _hit(found, true), [(m.type, m.color, m.bbox, m.score) for m in found]

@@ -228,7 +228,10 @@ def glyphs(comps: Components, color: str | None, ctx: Context,
                 results = [fit for fit in (test(blob) for test in tests) if fit is not None]
         up, own = 1, None
         best = max((f.score for f in results), default=0.0)
-        if best < 0.85 and faint is None and tests == ALL_GLYPHS and max(bw, bh) < _SMALL_GLYPH_PX:
+        # A small coloured glyph's colour mask is blurred (4:2:0 JPEG), so even a good fit there
+        # may be of the wrong type (a blurred asterisk fits a star): its upsampled cut is always
+        # tried; a white or black one's only when its fit is weak.
+        if (best < 0.85 or refine) and faint is None and tests == ALL_GLYPHS and max(bw, bh) < _SMALL_GLYPH_PX:
             for finer in fine_blobs(comps, label, ctx):
                 fine = [fit for fit in (test(finer[0]) for test in _FINE_TESTS) if fit is not None]
                 if fine and max(f.score for f in fine) > best:
