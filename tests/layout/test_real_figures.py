@@ -80,3 +80,23 @@ def test_small_render_reads_a_column_of_labels_the_gutters_left_uncut(annotation
     image = load_figure("articles/stencila_jats/elife-52882-v2/fig5.jpg")
     small = image.resize((round(image.width * 0.6), round(image.height * 0.6)), Image.LANCZOS)
     assert parse_layout(small).labels == list("ABCDEFG")
+
+
+def test_labels_in_a_margin_beside_their_panels_start_no_panel(annotations: dict) -> None:
+    """Sensors 10-06861 fig7 at 60%: (a)-(d) stand in a margin left of their rows, at
+    mid-height, alone in their column. Each row starts at the blank row above its label, not
+    just above the label: cut there, row (b) lost its top third to (a) (IoU 0.47)."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from PIL import Image
+    from real_figures import load_figure
+
+    from panel2patch.layout.scoring import iou
+
+    figure_id = "articles/pmc_oa_packages/PMC3231133/sensors-10-06861f7.jpg"
+    image = load_figure(figure_id)
+    small = image.resize((round(image.width * 0.6), round(image.height * 0.6)), Image.LANCZOS)
+    layout = parse_layout(small)
+    assert layout.labels == list("abcd")
+    for (box, label), panel in zip(annotations[figure_id].panels, layout.panels):
+        assert panel.label == label
+        assert iou([round(v * 0.6) for v in box], panel.bbox) >= 0.5

@@ -20,6 +20,9 @@ from panel2patch.layout.label_hits import LabelHit
 from panel2patch.layout.splitting import attach_to_nearest, major_drawings
 
 ROW_OFFSET = 2.0  # labels of one row of panels: tops within this many label heights
+# a label column counts as a margin beside the panels when nothing but labels is printed in
+# it, outside the labels' own rows widened by this many label heights
+MARGIN_ROW_SLACK = 0.3
 
 
 def split_labeled(
@@ -92,34 +95,94 @@ def _split_groups(
 def _cut_above_labels(canvas: Canvas, children: list[WorkBox], labels: list[LabelHit]) -> list[WorkBox]:
     """Labels sit at the top of their panel: a piece with a label low inside it and only
     page above the label (the label starts the next panel, beside the end of the one
-    above) is cut just above that label."""
+    above) is cut just above that label. Labels set in a margin beside their panels (at
+    mid-height, say) start no panel: there the piece is cut at the blank row above each
+    label, where every piece so cut keeps a drawing."""
     labels_on_top = any(_label_on_top(child, label) for child in children for label in labels)
+    beside = _labels_in_margin(canvas, children, labels)
     out: list[WorkBox] = []
     for child in children:
-        cuts = []
-        for label in labels:
-            x0, y0, x1, y1 = label.box
-            h = label.height
-            if containing([child], label.center) is None or y0 - child[1] < 2 * h:
-                continue
-            band = canvas.gray[max(child[1], int(y0 - 1.5 * h)) : y0, x0:x1]
-            if _flat(canvas, band):
-                cuts.append(y0 - max(1, int(0.15 * h)))
-            elif labels_on_top and child[3] - y1 <= 0.5 * h:
-                # nothing of this piece below the label, and this figure prints its labels
-                # at the top of their panels: the label starts the next panel even though
-                # the panel above reaches down beside it (a rotated axis title)
-                cuts.append(_clear_row_above(canvas, label, child[1]))
-        start = child[1]
-        for cut in sorted(set(cuts)):
-            piece = canvas.trim((child[0], start, child[2], cut))
-            if piece:
-                out.append(piece)
-            start = cut
-        piece = canvas.trim((child[0], start, child[2], child[3])) if cuts else child
+        inside = [label for label in labels if containing([child], label.center) is not None]
+        margin_cuts = _margin_cuts(canvas, child, inside) if beside else []
+        pieces = _pieces(canvas, child, margin_cuts) if margin_cuts else []
+        if not pieces or not all(canvas.is_graphic(piece) for piece in pieces):
+            pieces = _pieces(canvas, child, _corner_cuts(canvas, child, inside, labels_on_top))
+        out.extend(pieces)
+    return out
+
+
+def _corner_cuts(canvas: Canvas, child: WorkBox, labels: list[LabelHit], labels_on_top: bool) -> list[int]:
+    """Rows just above the labels low in the piece that start a panel (page above them)."""
+    cuts = []
+    for label in labels:
+        x0, y0, x1, y1 = label.box
+        h = label.height
+        if y0 - child[1] < 2 * h:
+            continue
+        band = canvas.gray[max(child[1], int(y0 - 1.5 * h)) : y0, x0:x1]
+        if _flat(canvas, band):
+            cuts.append(y0 - max(1, int(0.15 * h)))
+        elif labels_on_top and child[3] - y1 <= 0.5 * h:
+            # nothing of this piece below the label, and this figure prints its labels
+            # at the top of their panels: the label starts the next panel even though
+            # the panel above reaches down beside it (a rotated axis title)
+            cuts.append(_clear_row_above(canvas, label, child[1]))
+    return cuts
+
+
+def _margin_cuts(canvas: Canvas, child: WorkBox, labels: list[LabelHit]) -> list[int]:
+    """The blank rows across the piece above its labels low in it (labels beside their panels)."""
+    cuts = []
+    for label in labels:
+        if label.box[1] - child[1] >= 2 * label.height:
+            gutter = _blank_row_above(canvas, child, label, labels)
+            if gutter is not None:
+                cuts.append(gutter)
+    return cuts
+
+
+def _pieces(canvas: Canvas, child: WorkBox, cuts: list[int]) -> list[WorkBox]:
+    if not cuts:
+        return [child]
+    out = []
+    start = child[1]
+    for cut in sorted(set(cuts)) + [child[3]]:
+        piece = canvas.trim((child[0], start, child[2], cut))
         if piece:
             out.append(piece)
+        start = cut
     return out
+
+
+def _labels_in_margin(canvas: Canvas, children: list[WorkBox], labels: list[LabelHit]) -> bool:
+    """A figure's labels share one placement: every label (at least two) has its own
+    column of the piece it lies in to itself and the other labels - a margin beside its
+    panel, not a corner inside it."""
+    if len(labels) < 2:
+        return False
+    for label in labels:
+        index = containing(children, label.center)
+        if index is None:
+            return False
+        child = children[index]
+        column = canvas.gray[child[1] : child[3], label.box[0] : label.box[2]]
+        keep = np.ones(len(column), dtype=bool)
+        for other in labels:
+            pad = int(MARGIN_ROW_SLACK * other.height)
+            keep[max(0, other.box[1] - pad - child[1]) : max(0, other.box[3] + pad - child[1])] = False
+        if not _flat(canvas, column[keep]):
+            return False
+    return True
+
+
+def _blank_row_above(canvas: Canvas, child: WorkBox, label: LabelHit, labels: list[LabelHit]) -> int | None:
+    """The lowest row blank across the whole piece between the label and the label above
+    it (or the piece's top), None if there is none."""
+    floor = max([child[1]] + [lab.box[3] for lab in labels if lab.box[3] <= label.box[1]])
+    for y in range(label.box[1] - 1, floor, -1):
+        if _flat(canvas, canvas.gray[y, child[0] : child[2]]):
+            return y
+    return None
 
 
 def _flat(canvas: Canvas, pixels: np.ndarray) -> bool:
