@@ -100,3 +100,24 @@ def test_labels_in_a_margin_beside_their_panels_start_no_panel(annotations: dict
     for (box, label), panel in zip(annotations[figure_id].panels, layout.panels):
         assert panel.label == label
         assert iou([round(v * 0.6) for v in box], panel.bbox) >= 0.5
+
+
+def test_labels_at_the_right_of_their_panels_place_the_cut_left_of_the_panel(annotations: dict) -> None:
+    """Sensors 10-06861 fig10 at 60%: (a) and (b) sit at mid-height near the right of their
+    plots and no gutter is found between them. Both stand as far from their panels' left
+    (and right) edges, so (b)'s panel starts that far left of (b), not just left of it
+    (it was a 47-px strip right of (a)'s plot)."""
+    pytest.importorskip("rapidocr", reason="label OCR needs the [ocr] extra")
+    from PIL import Image
+    from real_figures import load_figure
+
+    from panel2patch.layout.scoring import iou
+
+    figure_id = "articles/pmc_oa_packages/PMC3231133/sensors-10-06861f10.jpg"
+    image = load_figure(figure_id)
+    small = image.resize((round(image.width * 0.6), round(image.height * 0.6)), Image.LANCZOS)
+    layout = parse_layout(small)
+    assert layout.labels == ["a", "b"]
+    for (box, label), panel in zip(annotations[figure_id].panels, layout.panels):
+        assert panel.label == label
+        assert iou([round(v * 0.6) for v in box], panel.bbox) >= 0.5

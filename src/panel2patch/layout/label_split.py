@@ -23,6 +23,9 @@ ROW_OFFSET = 2.0  # labels of one row of panels: tops within this many label hei
 # a label column counts as a margin beside the panels when nothing but labels is printed in
 # it, outside the labels' own rows widened by this many label heights
 MARGIN_ROW_SLACK = 0.3
+# labels placed alike in their panels: the first and last label of a row stand as far
+# from their cells' right edges within this many label heights
+SHARED_PLACEMENT_SLACK = 2.0
 
 
 def split_labeled(
@@ -250,20 +253,50 @@ def partition_by_label_grid(
             rows[-1].append(label)
         else:
             rows.append([label])
+    unbroken = _unbroken_sequence(labels)
     out: list[tuple[WorkBox, LabelHit | None]] = []
     for r, row in enumerate(rows):
         margin = 0.3 * max(lab.height for lab in row)
         top = y0 if r == 0 else int(min(lab.box[1] for lab in row) - margin)
         bottom = y1 if r == len(rows) - 1 else int(min(lab.box[1] for lab in rows[r + 1]) - margin)
         row = sorted(row, key=lambda lab: lab.box[0])
+        starts = _column_starts(row, x0, x1, margin, unbroken)
         for c, label in enumerate(row):
-            left = x0 if c == 0 else int(label.box[0] - margin)
-            right = x1 if c == len(row) - 1 else int(row[c + 1].box[0] - margin)
+            left = x0 if c == 0 else starts[c]
+            right = x1 if c == len(row) - 1 else starts[c + 1]
             cell = (max(x0, left), max(y0, top), min(x1, right), min(y1, bottom))
             if cell[2] > cell[0] and cell[3] > cell[1]:
                 trimmed = canvas.trim(cell) or cell
                 out.append((trimmed, label))
     return out
+
+
+def _column_starts(row: list[LabelHit], left: int, right: int, margin: float, unbroken: bool) -> list[int]:
+    """Where each label's panel starts in a row: just left of the label, or, as a figure's
+    labels share one placement, as far left of every label as the first label sits right
+    of the region's left edge (labels at the top right or mid-height of their panels).
+    That offset is trusted only where every label was read and none is missing (else the
+    first label may head the second panel of the row), it leaves every label in a cell, and
+    the first and last labels stand as far from their cells' right edges."""
+    offset = row[0].box[0] - left
+    starts = [left] + [int(label.box[0] - offset) for label in row[1:]]
+    if (
+        not unbroken
+        or len(row) < 2
+        or offset <= margin
+        or any(label.box[0] - offset <= before.box[2] for before, label in pairwise(row))
+        or abs((starts[1] - row[0].box[2]) - (right - row[-1].box[2]))
+        > SHARED_PLACEMENT_SLACK * max(lab.height for lab in row)
+    ):
+        return [left] + [int(label.box[0] - margin) for label in row[1:]]
+    return starts
+
+
+def _unbroken_sequence(labels: list[LabelHit]) -> bool:
+    """Every label read (none inferred) and no letter of the sequence missing between them."""
+    indices = sorted(label.index for label in labels)
+    consecutive = indices == list(range(indices[0], indices[0] + len(indices)))
+    return consecutive and not any(label.inferred for label in labels)
 
 
 def _same_label_row(row: list[LabelHit], label: LabelHit) -> bool:
