@@ -105,6 +105,15 @@ class _Lattice:
     size: tuple[float, float]
     cells: list[tuple[int, int]]  # (index, cell), by index
 
+    @property
+    def cell_count(self) -> int:
+        return len(self.rows) * len(self.columns)
+
+    def cell_of(self, box: WorkBox) -> int:
+        """The row-major number of the cell whose row and column lie nearest ``box``'s
+        top-left corner."""
+        return _nearest(self.rows, box[1]) * len(self.columns) + _nearest(self.columns, box[0])
+
     def spot(self, cell: int) -> WorkBox:
         x, y = self.columns[cell % len(self.columns)], self.rows[cell // len(self.columns)]
         width, height = self.size
@@ -118,17 +127,21 @@ def _lattice(chosen: Sequence[Chosen]) -> _Lattice | None:
     ``LATTICE_LABELS`` were read."""
     if len(chosen) < LATTICE_LABELS:
         return None
+    grid = _label_lines(chosen)
+    cells = sorted((c.index, grid.cell_of(c.reading.box)) for c in chosen)
+    if any(b[1] <= a[1] for a, b in zip(cells, cells[1:])):
+        return None  # two labels in one cell, or out of reading order: no grid
+    return _Lattice(grid.rows, grid.columns, grid.size, cells)
+
+
+def _label_lines(chosen: Sequence[Chosen]) -> _Lattice:
+    """The rows and columns the labels' top and left edges gather on (``_lattice_lines``)
+    and the median label size, with no cells assigned."""
     height = statistics.median(c.reading.box[3] - c.reading.box[1] for c in chosen)
     width = statistics.median(c.reading.box[2] - c.reading.box[0] for c in chosen)
     rows = _lattice_lines([c.reading.box[1] for c in chosen], LATTICE_TOLERANCE * height)
     columns = _lattice_lines([c.reading.box[0] for c in chosen], LATTICE_TOLERANCE * height)
-    cells = sorted(
-        (c.index, _nearest(rows, c.reading.box[1]) * len(columns) + _nearest(columns, c.reading.box[0]))
-        for c in chosen
-    )
-    if any(b[1] <= a[1] for a, b in zip(cells, cells[1:])):
-        return None  # two labels in one cell, or out of reading order: no grid
-    return _Lattice(rows, columns, (width, height), cells)
+    return _Lattice(rows, columns, (width, height), [])
 
 
 def lattice_spots(chosen: Sequence[Chosen]) -> dict[int, WorkBox]:
@@ -154,7 +167,7 @@ def lattice_spots_after_last(chosen: Sequence[Chosen]) -> list[WorkBox]:
         return []
     lattice = placed[0]
     last = lattice.cells[-1][1]
-    return [lattice.spot(k) for k in range(last + 1, len(lattice.rows) * len(lattice.columns))][:MAX_SPOTS]
+    return [lattice.spot(k) for k in range(last + 1, lattice.cell_count)][:MAX_SPOTS]
 
 
 def grid_cells_after_last(chosen: Sequence[Chosen], count: int) -> list[WorkBox]:
@@ -165,14 +178,9 @@ def grid_cells_after_last(chosen: Sequence[Chosen], count: int) -> list[WorkBox]
     than ``LATTICE_LABELS`` labels."""
     if len(chosen) < LATTICE_LABELS:
         return []
-    height = statistics.median(c.reading.box[3] - c.reading.box[1] for c in chosen)
-    width = statistics.median(c.reading.box[2] - c.reading.box[0] for c in chosen)
-    rows = _lattice_lines([c.reading.box[1] for c in chosen], LATTICE_TOLERANCE * height)
-    columns = _lattice_lines([c.reading.box[0] for c in chosen], LATTICE_TOLERANCE * height)
-    last = max(chosen, key=lambda c: c.index).reading.box
-    start = _nearest(rows, last[1]) * len(columns) + _nearest(columns, last[0]) + 1
-    grid = _Lattice(rows, columns, (width, height), [])
-    return [grid.spot(cell) for cell in range(start, min(start + count, len(rows) * len(columns)))]
+    grid = _label_lines(chosen)
+    start = grid.cell_of(max(chosen, key=lambda c: c.index).reading.box) + 1
+    return [grid.spot(cell) for cell in range(start, min(start + count, grid.cell_count))]
 
 
 def _placing_lattice(chosen: Sequence[Chosen]) -> tuple[_Lattice, dict[int, int]] | None:
