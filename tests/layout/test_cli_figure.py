@@ -72,3 +72,14 @@ def test_a_broken_image_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["figure", str(path), "--json"])
     assert result.exit_code == 1
     assert "error" in json.loads(result.stdout)
+
+
+def test_a_tiny_image_gets_the_usual_answer_with_a_reason(tmp_path: Path) -> None:
+    # a run drops images of 20 px or less per side; the figure command still answers for them
+    path = tmp_path / "dot.png"
+    Image.new("RGB", (1, 1), "red").save(path)
+    result = runner.invoke(app, ["figure", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["width"], data["height"], data["panels"], data["markers"]) == (1, 1, [], [])
+    assert "small" in data["layout"]["reason"]

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from panel2patch.cli.app import app
 from panel2patch.errors import ItemError
-from panel2patch.images import decode_image_file
+from panel2patch.images import ImageConfig, decode_image_file
 from panel2patch.config import ExtractConfig
 from panel2patch.layout import available_backends
 from panel2patch.naming import safe_component
@@ -98,7 +98,9 @@ def figure_command(
     if backend not in available_backends():
         raise typer.BadParameter(f"unknown backend {backend!r}; available: {available_backends()}")
     try:
-        picture = decode_image_file(image)
+        # any size: the dataset drops images of 20 px or less per side (ImageConfig.min_side),
+        # but here the layout answers for them too, with its reason
+        picture = decode_image_file(image, ImageConfig(min_side=0))
     except ItemError as exc:
         if as_json:
             typer.echo(json.dumps({"image": str(image), "error": f"{exc.status}: {exc}"}))
