@@ -33,6 +33,9 @@ CASES = [
     # the label-height floor follows the figure's mean side, not its longer one (a taller
     # than wide figure was cut into 8 pieces with no label read)
     ("articles/pmc_oa_packages/PMC3003633/1475-2859-9-89-1.jpg", list("ABC")),
+    # rounded boxes C-E / F-H and I touch across a gap of 1-2 work px, too thin for a gutter
+    # but with a box's edge on both sides of it: I was left inside the row boxes (no I read)
+    ("figures/soda_mmqc/10.1038_s44320-025-00092-7/content/1/content/44320_2025_92_fig1_html.png", list("ABCDEFGHI")),
 ]
 
 
