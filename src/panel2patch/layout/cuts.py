@@ -62,19 +62,19 @@ def candidate_splits(canvas: Canvas, box: WorkBox) -> Iterator[tuple[int, list[W
 def _between_touching(canvas: Canvas, box: WorkBox, gutter: Gutter) -> bool:
     """Whether content lines ``gutter`` on both sides across ``box``: the lines just before
     and just after it each hold off-page pixels along ``TOUCHING_SHARE`` of its length."""
-    x0, y0, x1, y1 = box
-    if gutter.axis == HORIZONTAL:
-        before, after = (x0, gutter.start - 1, x1, gutter.start), (x0, gutter.end, x1, gutter.end + 1)
-    else:
-        before, after = (gutter.start - 1, y0, gutter.start, y1), (gutter.end, y0, gutter.end + 1, y1)
-    length = x1 - x0 if gutter.axis == HORIZONTAL else y1 - y0
+    before = _across(box, gutter.axis, gutter.start - 1, gutter.start)
+    after = _across(box, gutter.axis, gutter.end, gutter.end + 1)
+    length = box[2] - box[0] if gutter.axis == HORIZONTAL else box[3] - box[1]
     return min(canvas.ink_count(before), canvas.ink_count(after)) >= TOUCHING_SHARE * length
 
 
 def _is_drawn_line(canvas: Canvas, box: WorkBox, gutter, background: float) -> bool:
-    x0, y0, x1, y1 = box
-    if gutter.axis == HORIZONTAL:
-        strip = (x0, gutter.start, x1, gutter.end)
-    else:
-        strip = (gutter.start, y0, gutter.end, y1)
+    strip = _across(box, gutter.axis, gutter.start, gutter.end)
     return abs(canvas.mean_gray(strip) - background) > canvas.config.uniform_tolerance
+
+
+def _across(box: WorkBox, axis: int, start: int, end: int) -> WorkBox:
+    """The strip of ``box`` between ``start`` and ``end`` (rows for a HORIZONTAL gutter,
+    columns for a VERTICAL one), across its whole width (height)."""
+    x0, y0, x1, y1 = box
+    return (x0, start, x1, end) if axis == HORIZONTAL else (start, y0, end, y1)
